@@ -1,0 +1,33 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint typecheck coverage clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,dev,fast]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/chatsim serve --host 127.0.0.1 --port 7001
+
+test: $(STAMP)
+	$(BIN)/ruff check simulator tests bench
+	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check simulator tests bench
+	$(BIN)/mypy simulator
+
+coverage: $(STAMP)
+	$(BIN)/chatsim coverage
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

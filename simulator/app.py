@@ -1,0 +1,205 @@
+"""The aiohttp application and the one request chain every vendor shares.
+
+    route -> tenant -> vendor auth -> request validation -> handler -> journal
+
+``Pipeline.handle`` is that chain, step by step, in one place. Vendors plug in only the parts that
+differ (auth, how an error looks, the handlers); everything else happens here once.
+"""
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import orjson
+from aiohttp import web
+
+from simulator.callbacks import DEPTH_HEADER
+from simulator.journal import Journal, JournalRecord
+from simulator.paths import DEMO_SCENARIO, SPECS_DIR
+from simulator.routing import Router, split_tenant
+from simulator.scenarios import read_file
+from simulator.spec import Operation, extract_operations
+from simulator.tenants import Tenant, TenantError, TenantRegistry
+from simulator.validation import BodyError, Violation, parse_body, validate_fields
+from simulator.vendor import Call, Reply, SimError, Vendor
+
+log = logging.getLogger("chatsim")
+VIOLATIONS_HEADER = "X-Chatsim-Violations"
+
+
+@dataclass
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 7001
+    scenarios: list[Path] = field(default_factory=lambda: [DEMO_SCENARIO])
+    seed: int = 0
+    quiet: bool = False
+    journal_size: int = 10_000
+    max_tenants: int = 1000
+    check_responses: bool = False
+
+
+class Pipeline:
+    def __init__(self, vendors: dict[str, Vendor], operations: dict[str, list[Operation]],
+                 registry: TenantRegistry, journal: Journal, settings: Settings) -> None:
+        self.vendors = vendors
+        self.operations = operations
+        self.registry = registry
+        self.journal = journal
+        self.settings = settings
+        self.router = Router(vendors.values(), operations)
+        self.response_checker: Any = None
+        for ops in operations.values():
+            for op in ops:
+                for fld in op.fields:
+                    fld.sources = vendors[op.vendor].param_sources(fld, op)
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        started = time.perf_counter()
+        # 1. route
+        path, tenant_name = split_tenant(request.path, request.headers)
+        op, path_params, vendor = self.router.match(request.method, path)
+        if vendor is None:
+            return self._no_route(request, path)
+        admin = vendor.name == "chatsim"
+        if admin:
+            tenant_name = path_params.get("tenant", "")
+        # 2. tenant
+        try:
+            tenant = self.registry.get(tenant_name) if tenant_name else None
+        except TenantError as exc:
+            return web.json_response({"error": str(exc)}, status=400)
+        raw = await request.read()
+        record = self._open_record(tenant, vendor, op, request, path, raw, journaled=not admin)
+        violations: list[Violation] = []
+        if op is None:
+            reply = await vendor.render_unknown_route(request, path, tenant)  # type: ignore[arg-type]
+        else:
+            call = Call(request, op, tenant, {}, None, path_params, record)
+            reply, violations = await self._run(vendor, call, raw)
+        response = self._respond(vendor, reply, violations)
+        # 6. journal
+        record.status = reply.status
+        record.response_body = response.body if isinstance(response.body, bytes) else b""
+        record.vendor_code = vendor.vendor_code(reply)
+        record.duration_ms = (time.perf_counter() - started) * 1000
+        if self.response_checker is not None and op is not None and not admin:
+            self.response_checker(op, reply, record, path_params, response.headers["Content-Type"])
+        if not self.settings.quiet:
+            log.info("%s %s %s %d %s %.2fms", request.method, request.path, record.tenant, reply.status,
+                     record.vendor_code, record.duration_ms)
+        return response
+
+    async def _run(self, vendor: Vendor, call: Call, raw: bytes) -> tuple[Reply, list[Violation]]:
+        op = call.op
+        try:
+            # 3. vendor auth
+            denied = await vendor.authenticate(call)
+            if denied is not None:
+                return denied, []
+            # 4. request validation
+            violations = self._validate(vendor, call, raw)
+            if violations:
+                return vendor.render_violations(call, violations), violations
+            # 5. handler
+            handler = vendor.handlers.get(op.operation_id)
+            if handler is None:
+                return vendor.render_not_implemented(op), []
+            return await handler(call), []
+        except SimError as exc:
+            return vendor.render_error(call, exc), []
+        except Exception as exc:  # a bug of ours: answer in the vendor's shape, never a bare 500
+            log.exception("unhandled error in %s %s", op.vendor, op.operation_id)
+            return vendor.render_internal_error(call, exc), []
+
+    def _validate(self, vendor: Vendor, call: Call, raw: bytes) -> list[Violation]:
+        request, op = call.request, call.op
+        if op.raw_body:
+            call.body = raw.decode("utf-8", "replace")
+            body: Any = {}
+        else:
+            try:
+                body = call.body = parse_body(raw, request.headers.get("Content-Type", ""))
+            except BodyError as exc:
+                return [Violation("body", "body", "json", "a JSON document", str(exc))]
+            if not isinstance(body, dict):
+                return [Violation("body", "body", "type", "object", type(body).__name__)]
+        sources = {"path": call.path_params, "query": request.query, "header": request.headers, "body": body}
+        call.params, violations = validate_fields(op, sources, vendor.policy)
+        return violations
+
+    def _respond(self, vendor: Vendor, reply: Reply, violations: list[Violation]) -> web.Response:
+        headers = {"Content-Type": vendor.content_type}
+        if reply.headers:
+            headers.update(reply.headers)
+        if violations:
+            headers[VIOLATIONS_HEADER] = json.dumps([v.to_json() for v in violations], default=str)
+        body = reply.body
+        if not isinstance(body, bytes):
+            body = body.encode() if isinstance(body, str) else orjson.dumps(body)
+        return web.Response(body=body, status=reply.status, headers=headers)
+
+    def _open_record(self, tenant: Tenant | None, vendor: Vendor, op: Operation | None, request: web.Request,
+                     path: str, raw: bytes, journaled: bool) -> JournalRecord:
+        operation = op.operation_id if op else "(unknown route)"
+        if not journaled or tenant is None:
+            return JournalRecord(0, 0.0, tenant.name if tenant else "", vendor.name, operation, request.method,
+                                 path, "", b"")
+        return self.journal.open(tenant.clock.now(), tenant.name, vendor.name, operation, request.method, path,
+                                 request.query_string, raw)
+
+    def _no_route(self, request: web.Request, path: str) -> web.Response:
+        return web.json_response(
+            {"error": "no vendor of chatsim answers this path", "method": request.method, "path": path,
+             "near_misses": self.router.near_misses(request.method, path)}, status=404)
+
+
+def load_operations(vendors: dict[str, Vendor]) -> dict[str, list[Operation]]:
+    return {name: extract_operations(name, SPECS_DIR / vendor.spec_file) for name, vendor in vendors.items()}
+
+
+async def _send(session: aiohttp.ClientSession, url: str, body: bytes, timeout: float) -> tuple[int | None, str | None]:
+    try:
+        async with session.post(url, data=body, timeout=aiohttp.ClientTimeout(total=timeout),
+                                headers={"Content-Type": "application/json", DEPTH_HEADER: "1"}) as resp:
+            await resp.read()
+            return resp.status, None
+    except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+        return None, f"{type(exc).__name__}: {exc}".rstrip(": ")
+
+
+PIPELINE = web.AppKey("pipeline", Pipeline)
+HTTP = web.AppKey("http", aiohttp.ClientSession)
+
+
+def build_app(settings: Settings) -> web.Application:
+    from simulator.vendors import all_vendors
+
+    vendors = all_vendors()
+    scenarios = [read_file(path, vendors) for path in settings.scenarios]
+    app = web.Application(client_max_size=4 * 1024**2)
+
+    async def sender(url: str, body: bytes, timeout: float) -> tuple[int | None, str | None]:
+        return await _send(app[HTTP], url, body, timeout)
+
+    registry = TenantRegistry(vendors, scenarios, settings.seed, sender, settings.max_tenants)
+    pipeline = Pipeline(vendors, load_operations(vendors), registry, Journal(settings.journal_size), settings)
+    if settings.check_responses:
+        from simulator.selfcheck import ResponseChecker
+
+        pipeline.response_checker = ResponseChecker(vendors)
+    app[PIPELINE] = pipeline
+
+    async def http_session(app: web.Application):  # type: ignore[no-untyped-def]
+        app[HTTP] = aiohttp.ClientSession()
+        yield
+        registry.drop_all()
+        await app[HTTP].close()
+
+    app.cleanup_ctx.append(http_session)
+    app.router.add_route("*", "/{tail:.*}", pipeline.handle)
+    return app

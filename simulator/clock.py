@@ -1,0 +1,41 @@
+"""The virtual clock every time-dependent rule reads.
+
+Wall time plus an offset the admin API can advance, so a test can expire a token or run a 10-hour
+retry schedule in milliseconds. A frozen clock never moves on its own, which makes responses that
+carry times byte-for-byte repeatable.
+"""
+
+import time
+from collections.abc import Callable
+
+
+class VirtualClock:
+    def __init__(self, start: float | None = None, frozen: bool = False) -> None:
+        self._frozen = frozen
+        self._base = start if start is not None else time.time()
+        self._offset = 0.0 if frozen or start is None else start - time.time()
+        self._listeners: list[Callable[[], None]] = []
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen
+
+    def now(self) -> float:
+        if self._frozen:
+            return self._base + self._offset
+        return time.time() + self._offset
+
+    def now_ms(self) -> int:
+        return int(self.now() * 1000)
+
+    def advance(self, seconds: float) -> float:
+        """Move time forward and wake whatever waits on virtual deadlines."""
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        self._offset += seconds
+        for listener in list(self._listeners):
+            listener()
+        return self.now()
+
+    def on_advance(self, listener: Callable[[], None]) -> None:
+        self._listeners.append(listener)

@@ -1,0 +1,156 @@
+"""OpenAPI documents, read once at start-up and turned into operations with compiled validators.
+
+Nothing here runs per request: the pipeline gets ready-made ``Operation`` objects whose fields each
+carry a fastjsonschema validator, so a request costs a dict lookup and a few compiled calls instead
+of the spec walk openapi-core does every time (measured 35x slower than bare aiohttp here).
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import fastjsonschema
+import yaml
+
+HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
+_OPENAPI_ONLY = {"example", "examples", "xml", "externalDocs", "discriminator", "deprecated", "readOnly",
+                 "writeOnly", "nullable"}
+_KNOWN_FORMATS = {"date-time", "date", "email", "hostname", "ipv4", "ipv6", "uri", "uuid", "regex"}
+MISSING: Any = object()
+
+
+@cache
+def load_document(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def resolve_refs(node: Any, root: dict[str, Any]) -> Any:
+    """Inline local ``$ref``s so each operation's schemas stand alone."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/"):
+            target: Any = root
+            for part in ref[2:].split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            return resolve_refs(target, root)
+        return {key: resolve_refs(value, root) for key, value in node.items()}
+    if isinstance(node, list):
+        return [resolve_refs(item, root) for item in node]
+    return node
+
+
+def to_json_schema(schema: Any) -> Any:
+    """Translate an OpenAPI 3.0 schema object into plain JSON Schema."""
+    if isinstance(schema, list):
+        return [to_json_schema(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in _OPENAPI_ONLY or key.startswith("x-"):
+            continue
+        if key == "format" and value not in _KNOWN_FORMATS:
+            continue
+        if key == "additionalProperties" and schema.get("type") not in (None, "object"):
+            continue
+        if key in ("properties", "patternProperties", "definitions"):
+            out[key] = {name: to_json_schema(sub) for name, sub in value.items()}
+        else:
+            out[key] = to_json_schema(value)
+    if schema.get("nullable") and "type" in out:
+        out["type"] = [out["type"], "null"]
+    return out
+
+
+@dataclass(slots=True)
+class Field:
+    """One request value the operation declares: a parameter or a top-level body property."""
+
+    name: str
+    location: str  # path | query | header | body
+    required: bool
+    schema: dict[str, Any]
+    description: str
+    default: Any
+    type: str | None
+    validate: Callable[[Any], Any]
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Operation:
+    vendor: str
+    operation_id: str
+    method: str
+    path: str
+    summary: str
+    fields: list[Field]
+    body_required: bool
+    body_media: tuple[str, ...]
+    body_schema: dict[str, Any] | None
+    raw_body: bool
+    spec: dict[str, Any] = field(repr=False)
+    pattern: re.Pattern[str] | None = None
+
+    @property
+    def templated(self) -> bool:
+        return self.pattern is not None
+
+
+def _compile(schema: dict[str, Any]) -> Callable[[Any], Any]:
+    return fastjsonschema.compile(schema, use_default=False, use_formats=True)
+
+
+def _make_field(name: str, location: str, required: bool, schema: dict[str, Any], description: str) -> Field:
+    plain = to_json_schema(schema)
+    return Field(name=name, location=location, required=required, schema=schema,
+                 description=description or schema.get("description", "") or name,
+                 default=schema.get("default", MISSING), type=schema.get("type"),
+                 validate=_compile(plain), sources=(location,))
+
+
+def _body_fields(schema: dict[str, Any]) -> list[Field]:
+    props: dict[str, Any] = schema.get("properties") or {}
+    order = schema.get("x-apifox-orders") or list(props)
+    required = set(schema.get("required") or ())
+    return [_make_field(name, "body", name in required, props[name], props[name].get("description", ""))
+            for name in order if name in props]
+
+
+def _path_pattern(path: str) -> re.Pattern[str] | None:
+    if "{" not in path:
+        return None
+    regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path))
+    return re.compile(f"^{regex}/?$")
+
+
+def extract_operations(vendor: str, path: Path) -> list[Operation]:
+    doc = load_document(path)
+    operations = []
+    for url, item in (doc.get("paths") or {}).items():
+        item = resolve_refs(item, doc)
+        shared_params = item.get("parameters", [])
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if op is None:
+                continue
+            fields = [_make_field(p["name"], p["in"], bool(p.get("required")), p.get("schema", {}),
+                                  p.get("description", ""))
+                      for p in [*shared_params, *op.get("parameters", [])] if p.get("in") != "cookie"]
+            body = op.get("requestBody") or {}
+            content = body.get("content") or {}
+            body_schema = next((media.get("schema") for media in content.values() if media.get("schema")), None)
+            raw = bool(body_schema) and body_schema.get("type") not in (None, "object")
+            if body_schema and not raw:
+                fields.extend(_body_fields(body_schema))
+            operations.append(Operation(
+                vendor=vendor,
+                operation_id=op.get("operationId") or url.rsplit("/", 1)[-1],
+                method=method.upper(), path=url, summary=op.get("summary", ""), fields=fields,
+                body_required=bool(body.get("required")), body_media=tuple(content),
+                body_schema=body_schema, raw_body=raw, spec=op, pattern=_path_pattern(url)))
+    return operations

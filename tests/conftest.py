@@ -1,0 +1,54 @@
+"""Shared fixtures: chatsim in-process on a loopback port, responses checked against the specs."""
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+
+from simulator.app import PIPELINE, Settings, build_app
+from simulator.paths import DEMO_SCENARIO
+
+ClientFactory = Callable[..., Awaitable[TestClient]]
+
+
+def settings(scenarios: list[Path] | None = None, **overrides: Any) -> Settings:
+    return Settings(scenarios=scenarios or [DEMO_SCENARIO], quiet=True, check_responses=True, **overrides)
+
+
+def spec_drift(app: web.Application) -> list[str]:
+    """Every response whose body did not match its spec (the --check-responses self-check)."""
+    return [f"{r.vendor} {r.operation} -> {r.status}: {problem}"
+            for r in app[PIPELINE].journal.query() for problem in r.response_check]
+
+
+@pytest.fixture
+async def sim_factory(aiohttp_client: Any) -> AsyncIterator[ClientFactory]:
+    """Start chatsim with given scenarios/settings; every response is checked against its spec."""
+    apps: list[web.Application] = []
+
+    async def make(scenarios: list[Path] | None = None, **overrides: Any) -> TestClient:
+        app = build_app(settings(scenarios, **overrides))
+        apps.append(app)
+        return await aiohttp_client(app)
+
+    yield make
+    for app in apps:
+        assert spec_drift(app) == []
+
+
+@pytest.fixture
+async def sim(sim_factory: ClientFactory) -> TestClient:
+    """chatsim on the demo scenario."""
+    return await sim_factory()
+
+
+async def load_scenario(client: TestClient, tenant: str, yaml_text: str) -> dict[str, Any]:
+    """Seed a tenant from YAML text through the admin API."""
+    resp = await client.put(f"/_chatsim/tenants/{tenant}/scenario", data=yaml_text.encode(),
+                            headers={"Content-Type": "application/yaml"})
+    body = await resp.json()
+    assert resp.status == 200, body
+    return body
