@@ -9,6 +9,7 @@ API can redeliver it. Nothing is dropped silently: an event with no callback URL
 """
 
 import asyncio
+import contextlib
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -165,10 +166,8 @@ class Outbox:
             if delay > 0:
                 wakeup.clear()
                 timeout = None if self._clock.frozen else delay
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(wakeup.wait(), timeout)
-                except TimeoutError:
-                    pass
                 continue
             await self._attempt(delivery)
             if delivery.status in ("delivered", "dead"):

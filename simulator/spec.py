@@ -144,7 +144,7 @@ def extract_operations(vendor: str, path: Path) -> list[Operation]:
             body = op.get("requestBody") or {}
             content = body.get("content") or {}
             body_schema = next((media.get("schema") for media in content.values() if media.get("schema")), None)
-            raw = bool(body_schema) and body_schema.get("type") not in (None, "object")
+            raw = body_schema is not None and body_schema.get("type") not in (None, "object")
             if body_schema and not raw:
                 fields.extend(_body_fields(body_schema))
             operations.append(Operation(

@@ -1,0 +1,157 @@
+"""``make bench``: chatsim against a bare aiohttp app returning the same bytes, side by side.
+
+Drives ``POST /gewe/v2/api/contacts/setFriendPermissions`` (a validated seed operation, with tenancy,
+token check, validation, model update and journal all on) at 1, 16 and 64 connections with wrk when
+it is installed, else with the Python generator in loadgen.py. Prints req/s, p50, p99, server CPU
+microseconds per request, RSS, and the chatsim/bare ratios. The goal is a ratio >= 0.8 at 64
+connections; this is a benchmark, not a test, so it reports and never fails on speed.
+"""
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+
+sys.path.insert(0, str(Path(__file__).parent))
+import loadgen  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PATH = "/gewe/v2/api/contacts/setFriendPermissions"
+SCENARIO = ROOT / "bench" / "scenario.yaml"
+TOKEN = "bench0token0000000000000000000001"
+BODY = orjson.dumps({"appId": "wx_bench_device_000000001", "wxid": "wxid_bench_friend", "onlyChat": True})
+EXPECTED = '{"ret":200,"msg":"设置好友权限成功"}'.encode()
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def raw_request(port: int) -> bytes:
+    head = (f"POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+            f"X-GEWE-TOKEN: {TOKEN}\r\nContent-Length: {len(BODY)}\r\n\r\n")
+    return head.encode() + BODY
+
+
+def check_answer(port: int) -> None:
+    """Make sure the happy path is what gets measured, not an error path."""
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(raw_request(port).replace(b"HTTP/1.1\r\n", b"HTTP/1.1\r\nConnection: close\r\n", 1))
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    body = data.split(b"\r\n\r\n", 1)[1]
+    if body != EXPECTED:
+        raise RuntimeError(f"port {port} answered {body!r}, not the success body")
+
+
+def wrk(port: int, connections: int, seconds: int) -> dict[str, float]:
+    script = (f'wrk.method = "POST"\nwrk.body = {BODY.decode()!r}\n'
+              f'wrk.headers["Content-Type"] = "application/json"\nwrk.headers["X-GEWE-TOKEN"] = "{TOKEN}"\n')
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(script.replace("'", '"'))
+    threads = 1 if connections == 1 else 2
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", fh.name,
+                          f"http://127.0.0.1:{port}{PATH}"], capture_output=True, text=True, check=True).stdout
+    os.unlink(fh.name)
+
+    def ms(label: str) -> float:
+        value, unit = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()  # type: ignore[union-attr]
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"requests": requests, "rps": rps, "p50_ms": ms("50%"), "p99_ms": ms("99%"),
+            "errors": int(non2xx.group(1)) if non2xx else 0}
+
+
+def drive(port: int, connections: int, seconds: int, use_wrk: bool) -> dict[str, float]:
+    if use_wrk:
+        return wrk(port, connections, seconds)
+    return asyncio.run(loadgen.run("127.0.0.1", port, raw_request(port), connections, seconds))
+
+
+def measure(name: str, cmd: list[str], port: int, args: argparse.Namespace, use_wrk: bool) -> list[dict]:
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    rows = []
+    try:
+        wait_for_port(port)
+        check_answer(port)
+        for connections in args.connections:
+            drive(port, connections, args.warmup, use_wrk)
+            cpu_before = cpu_seconds(proc.pid)
+            result = drive(port, connections, args.seconds, use_wrk)
+            cpu = cpu_seconds(proc.pid) - cpu_before
+            result.update(server=name, c=connections, rss_mib=rss_mib(proc.pid),
+                          cpu_us=cpu / max(result["requests"], 1) * 1e6)
+            rows.append(result)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--connections", type=int, nargs="+", default=[1, 16, 64])
+    parser.add_argument("--python-load", action="store_true", help="use the Python generator even if wrk exists")
+    args = parser.parse_args()
+    use_wrk = shutil.which("wrk") is not None and not args.python_load
+    python = sys.executable
+    bare_port, sim_port = free_port(), free_port()
+    bare = measure("bare aiohttp", [python, "bench/bare.py", "--port", str(bare_port)], bare_port, args, use_wrk)
+    sim = measure("chatsim", [python, "-m", "simulator", "serve", "--quiet", "--port", str(sim_port),
+                              "--scenario", str(SCENARIO)], sim_port, args, use_wrk)
+    print(f"load: {'wrk' if use_wrk else 'Python generator (install wrk for better numbers)'}, "
+          f"{args.seconds}s per point after {args.warmup}s warm-up; "
+          f"POST {PATH} with validation, tenancy and journal on\n")
+    print(f"{'server':<14}{'c':>4}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'CPU us/req':>12}"
+          f"{'RSS MiB':>9}{'non-200':>9}")
+    for row in bare + sim:
+        print(f"{row['server']:<14}{row['c']:>4}{row['rps']:>10.0f}{row['p50_ms']:>9.3f}{row['p99_ms']:>9.3f}"
+              f"{row['cpu_us']:>12.1f}{row['rss_mib']:>9.1f}{row['errors']:>9}")
+    print("\nchatsim / bare")
+    for b, s in zip(bare, sim, strict=True):
+        print(f"  c={b['c']:<3} throughput ratio {s['rps'] / b['rps']:.2f}   "
+              f"CPU-per-request ratio (bare/chatsim) {b['cpu_us'] / s['cpu_us']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
