@@ -27,8 +27,8 @@ import loadgen  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 PATH = "/gewe/v2/api/contacts/setFriendPermissions"
 SCENARIO = ROOT / "bench" / "scenario.yaml"
-TOKEN = "bench0token0000000000000000000001"
-BODY = orjson.dumps({"appId": "wx_bench_device_000000001", "wxid": "wxid_bench_friend", "onlyChat": True})
+TOKEN = "0123456789abcdef0123456789abcdef"
+BODY = orjson.dumps({"appId": "wx_benchDevice0000000001", "wxid": "wxid_bench_friend", "onlyChat": True})
 EXPECTED = '{"ret":200,"msg":"设置好友权限成功"}'.encode()
 TICK = os.sysconf("SC_CLK_TCK")
 

@@ -53,6 +53,7 @@ class Pipeline:
         self.settings = settings
         self.router = Router(vendors.values(), operations)
         self.response_checker: Any = None
+        self.callback_checker: Any = None
         for ops in operations.values():
             for op in ops:
                 for fld in op.fields:
@@ -162,7 +163,9 @@ def load_operations(vendors: dict[str, Vendor]) -> dict[str, list[Operation]]:
     return {name: extract_operations(name, SPECS_DIR / vendor.spec_file) for name, vendor in vendors.items()}
 
 
-async def _send(session: aiohttp.ClientSession, url: str, body: bytes, timeout: float) -> tuple[int | None, str | None]:
+async def post_json(session: aiohttp.ClientSession, url: str, body: bytes,
+                    timeout: float) -> tuple[int | None, str | None]:
+    """POST a JSON body the way callbacks are delivered: (status, None) on an answer, (None, error) if none."""
     try:
         async with session.post(url, data=body, timeout=aiohttp.ClientTimeout(total=timeout),
                                 headers={"Content-Type": "application/json", DEPTH_HEADER: "1"}) as resp:
@@ -184,14 +187,15 @@ def build_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=4 * 1024**2)
 
     async def sender(url: str, body: bytes, timeout: float) -> tuple[int | None, str | None]:
-        return await _send(app[HTTP], url, body, timeout)
+        return await post_json(app[HTTP], url, body, timeout)
 
     registry = TenantRegistry(vendors, scenarios, settings.seed, sender, settings.max_tenants)
     pipeline = Pipeline(vendors, load_operations(vendors), registry, Journal(settings.journal_size), settings)
     if settings.check_responses:
-        from simulator.selfcheck import ResponseChecker
+        from simulator.selfcheck import CallbackChecker, ResponseChecker
 
         pipeline.response_checker = ResponseChecker(vendors)
+        pipeline.callback_checker = registry.callback_checker = CallbackChecker(vendors)
     app[PIPELINE] = pipeline
 
     async def http_session(app: web.Application):  # type: ignore[no-untyped-def]

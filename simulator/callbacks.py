@@ -25,6 +25,8 @@ DEFAULT_RETRY_SCHEDULE = (5.0, 30.0, 120.0, 600.0, 3600.0)
 DEPTH_HEADER = "X-Chatsim-Callback-Depth"
 
 Sender = Callable[[str, bytes, float], Awaitable[tuple[int | None, str | None]]]
+# ``--check-responses``: what is wrong with a delivery's payload (simulator.selfcheck.CallbackChecker).
+PayloadCheck = Callable[["Delivery"], list[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +54,13 @@ class Delivery:
     status: str = "pending"  # pending | retrying | delivered | dead | no_target
     attempts: list[dict[str, Any]] = field(default_factory=list)
     record: JournalRecord | None = field(default=None, repr=False)
+    payload_check: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "vendor": self.vendor, "kind": self.kind, "url": self.url, "key": self.key,
                 "status": self.status, "created": self.created, "next_attempt_at": self.next_at,
                 "attempts": self.attempts, "payload": self.payload,
-                "caused_by": self.record.id if self.record else None}
+                "caused_by": self.record.id if self.record else None, "payload_check": self.payload_check}
 
 
 def payload_matches(payload: Any, filters: dict[str, str]) -> bool:
@@ -84,6 +87,7 @@ class Outbox:
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._wakeups: dict[str, asyncio.Event] = {}
         self._waiters: list[asyncio.Future[None]] = []
+        self.checker: PayloadCheck | None = None
         clock.on_advance(self._wake_all)
 
     @property
@@ -95,6 +99,11 @@ class Outbox:
         now = self._clock.now()
         delivery = Delivery(len(self._deliveries) + 1, vendor, kind, url, payload, key, now, now, record=record)
         self._deliveries.append(delivery)
+        if self.checker is not None:
+            delivery.payload_check = self.checker(delivery)
+            if record is not None:
+                record.response_check.extend(f"callback #{delivery.id} {kind}: {problem}"
+                                             for problem in delivery.payload_check)
         if url is None or self._sender is None:
             delivery.status = "no_target"
         else:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.callbacks import CallbackSettings, Outbox, Sender
+from simulator.callbacks import CallbackSettings, Outbox, PayloadCheck, Sender
 from simulator.clock import VirtualClock
 from simulator.ids import IdGenerator
 from simulator.scenarios import ScenarioError, clock_start
@@ -72,6 +72,7 @@ class TenantRegistry:
         self.seed = seed
         self.sender = sender
         self.max_tenants = max_tenants
+        self.callback_checker: PayloadCheck | None = None
         self._tenants: dict[str, Tenant] = {}
 
     def names(self) -> list[str]:
@@ -112,6 +113,7 @@ class TenantRegistry:
 
     def _install(self, name: str, scenarios: list[dict[str, Any]]) -> Tenant:
         fresh = Tenant(name, scenarios, self.vendors, self.seed, self.sender)
+        fresh.outbox.checker = self.callback_checker
         old = self._tenants.get(name)
         if old is not None:
             old.close()

@@ -7,6 +7,7 @@ and booleans as strings (form bodies always do, nonebot and the Java TOP SDK do 
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -41,6 +42,9 @@ class Policy:
 
     empty_is_missing: bool = False
     bad_optional_takes_default: bool = False
+    # A vendor whose validator converts values its own way (egg.js valparams stringifies everything,
+    # then compares enums as text) supplies it here; it replaces ``coerce`` for that vendor.
+    coerce: Callable[[Any, Field], Any] | None = None
 
 
 class BodyError(Exception):
@@ -89,7 +93,7 @@ def validate_fields(op: Operation, sources: dict[str, Any], policy: Policy) -> t
             elif fld.default is not MISSING:
                 values[fld.name] = fld.default
             continue
-        value = coerce(value, fld.type)
+        value = policy.coerce(value, fld) if policy.coerce else coerce(value, fld.type)
         try:
             fld.validate(value)
         except JsonSchemaValueException as exc:

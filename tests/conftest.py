@@ -19,9 +19,12 @@ def settings(scenarios: list[Path] | None = None, **overrides: Any) -> Settings:
 
 
 def spec_drift(app: web.Application) -> list[str]:
-    """Every response whose body did not match its spec (the --check-responses self-check)."""
-    return [f"{r.vendor} {r.operation} -> {r.status}: {problem}"
-            for r in app[PIPELINE].journal.query() for problem in r.response_check]
+    """Every response and callback that did not match its spec (the --check-responses self-check)."""
+    pipeline = app[PIPELINE]
+    responses = [f"{r.vendor} {r.operation} -> {r.status}: {problem}"
+                 for r in pipeline.journal.query() for problem in r.response_check
+                 if not problem.startswith("callback #")]
+    return responses + list(pipeline.callback_checker.mismatches)
 
 
 @pytest.fixture

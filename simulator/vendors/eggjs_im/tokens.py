@@ -1,0 +1,61 @@
+"""Passwords and JWTs exactly as the backend makes them, so its sample token verifies here.
+
+The backend signs with jsonwebtoken, whose JSON.stringify keeps non-ASCII text as UTF-8; PyJWT's
+default would escape it and give a different signature for any Chinese nickname.
+"""
+
+import hashlib
+import json
+import warnings
+from typing import Any
+
+import jwt
+
+# jsonwebtoken takes a secret of any length, and so does a scenario's jwt_secret: PyJWT >= 2.10 would
+# warn on every login signed with a short one.
+warnings.filterwarnings("ignore", message="The HMAC key is .* bytes long")
+
+# jsonwebtoken accepts every HMAC algorithm for a string secret.
+_ALGORITHMS = ["HS256", "HS384", "HS512"]
+# Only the signature is checked by PyJWT: exp and nbf are judged on the tenant's virtual clock.
+_ONLY_SIGNATURE: Any = {"verify_exp": False, "verify_nbf": False, "verify_iat": False, "verify_aud": False,
+                   "verify_iss": False}
+
+
+class TokenExpired(Exception):
+    """jsonwebtoken's TokenExpiredError."""
+
+
+class TokenInvalid(Exception):
+    """Any other jsonwebtoken verification failure."""
+
+
+class _StringifyLikeJs(json.JSONEncoder):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["ensure_ascii"] = False
+        super().__init__(**kwargs)
+
+
+def hash_password(password: str) -> str:
+    """``crypto.createHash('sha256', secret)`` ignores the secret: plain SHA-256 hex."""
+    return hashlib.sha256(password.encode("utf-8")).hexdigest()
+
+
+def sign(payload: dict[str, Any], secret: str) -> str:
+    return jwt.encode(payload, secret, algorithm="HS256", json_encoder=_StringifyLikeJs)
+
+
+def verify(token: str, secret: str, now: float) -> dict[str, Any]:
+    try:
+        payload: dict[str, Any] = jwt.decode(token, secret, algorithms=_ALGORITHMS, options=_ONLY_SIGNATURE)
+    except jwt.InvalidTokenError:
+        raise TokenInvalid from None
+    exp, nbf = payload.get("exp"), payload.get("nbf")
+    for claim in (exp, nbf):
+        if claim is not None and (isinstance(claim, bool) or not isinstance(claim, int | float)):
+            raise TokenInvalid
+    if exp is not None and now >= exp:
+        raise TokenExpired
+    if nbf is not None and nbf > now:
+        raise TokenInvalid
+    return payload

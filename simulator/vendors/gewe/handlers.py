@@ -1,0 +1,143 @@
+"""One handler per operationId: read the validated params, ask the world, wrap the answer.
+
+Every handler runs through ``_gewe``, which hands the callbacks the change queued to the outbox,
+caused by this request's journal record, once the handler succeeded.
+"""
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import orjson
+
+from simulator.app import HTTP, post_json
+from simulator.vendor import Call, Handler, Reply
+from simulator.vendors.gewe import callbacks
+from simulator.vendors.gewe.errors import GeweError
+from simulator.vendors.gewe.model.entities import Token
+from simulator.vendors.gewe.model.world import GeweWorld
+
+OK = "操作成功"
+_NO_DATA: Any = object()
+
+
+def ok(data: Any = _NO_DATA, msg: str = OK) -> Reply:
+    body: dict[str, Any] = {"ret": 200, "msg": msg}
+    if data is not _NO_DATA:
+        body["data"] = data
+    return Reply(body, vendor_code=200)
+
+
+def _parts(call: Call) -> tuple[GeweWorld, Token, dict[str, Any]]:
+    return call.world, call.principal, call.params
+
+
+async def get_token_id(call: Call) -> Reply:
+    return ok(call.world.issue_token(), "执行成功")
+
+
+async def set_callback(call: Call) -> Reply:
+    """The probe goes out before the answer, because GeWe answers whether it could be delivered."""
+    world, token, params = _parts(call)
+    url = params["callbackUrl"]
+    world.check_callback_token(token, params["token"])
+    started = time.perf_counter()
+    status, error = await post_json(call.request.app[HTTP], url, orjson.dumps(callbacks.probe(token.value)),
+                                world.settings.probe_timeout)
+    call.record.callbacks.append({"probe": True, "url": url, "time": world.now(), "status": status, "error": error,
+                                  "latency_ms": round((time.perf_counter() - started) * 1000, 3)})
+    if error is not None or status is None or not 200 <= status < 300:
+        raise GeweError(f"{url} push msg err")
+    world.set_callback(token, url)
+    return ok()
+
+
+async def get_login_qr_code(call: Call) -> Reply:
+    world, token, params = _parts(call)
+    return ok(world.get_login_qr(token, params["appId"]))
+
+
+async def check_login(call: Call) -> Reply:
+    world, token, params = _parts(call)
+    return ok(world.check_login(token, params["appId"], params["uuid"]))
+
+
+async def check_online(call: Call) -> Reply:
+    world, token, params = _parts(call)
+    return ok(world.check_online(token, params["appId"]))
+
+
+async def logout(call: Call) -> Reply:
+    world, token, params = _parts(call)
+    world.logout(token, params["appId"])
+    return ok()
+
+
+async def search(call: Call) -> Reply:
+    world, token, params = _parts(call)
+    return ok(world.search(token, params["appId"], params["contactsInfo"]))
+
+
+async def fetch_contacts_list(call: Call) -> Reply:
+    world, token, params = _parts(call)
+    return ok(world.fetch_contacts_list(token, params["appId"]))
+
+
+async def get_brief_info(call: Call) -> Reply:
+    world, token, params = _parts(call)
+    return ok(world.contact_info(token, params["appId"], params["wxids"], detail=False), "获取联系人信息成功")
+
+
+async def get_detail_info(call: Call) -> Reply:
+    world, token, params = _parts(call)
+    return ok(world.contact_info(token, params["appId"], params["wxids"], detail=True), "获取联系人信息成功")
+
+
+async def delete_friend(call: Call) -> Reply:
+    world, token, params = _parts(call)
+    world.delete_friend(token, params["appId"], params["wxid"])
+    return ok()
+
+
+async def set_friend_permissions(call: Call) -> Reply:
+    world, token, params = _parts(call)
+    world.set_friend_permissions(token, params["appId"], params["wxid"], params["onlyChat"])
+    return ok(msg="设置好友权限成功")
+
+
+async def add_contacts(call: Call) -> Reply:
+    world, token, params = _parts(call)
+    world.add_contacts(token, params["appId"], params["scene"], params["option"], params["v3"], params["v4"],
+                       params["content"])
+    return ok()
+
+
+async def add_group_member_as_friend(call: Call) -> Reply:
+    world, token, params = _parts(call)
+    v3 = world.add_group_member(token, params["appId"], params["chatroomId"], params["memberWxid"],
+                                params["content"])
+    return ok({"v3": v3})
+
+
+async def get_chatroom_member_list(call: Call) -> Reply:
+    world, token, params = _parts(call)
+    return ok(world.member_list(token, params["appId"], params["chatroomId"]))
+
+
+def _gewe(handler: Callable[[Call], Awaitable[Reply]]) -> Handler:
+    async def run(call: Call) -> Reply:
+        reply = await handler(call)
+        call.world.publish(call.record)
+        return reply
+
+    return run
+
+
+HANDLERS: dict[str, Handler] = {name: _gewe(fn) for name, fn in {
+    "getTokenId": get_token_id, "setCallback": set_callback, "loginSetCallback": set_callback,
+    "getLoginQrCode": get_login_qr_code, "checkLogin": check_login, "checkOnline": check_online,
+    "logout": logout, "search": search, "fetchContactsList": fetch_contacts_list,
+    "getBriefInfo": get_brief_info, "getDetailInfo": get_detail_info, "deleteFriend": delete_friend,
+    "setFriendPermissions": set_friend_permissions, "addContacts": add_contacts,
+    "addGroupMemberAsFriend": add_group_member_as_friend, "getChatroomMemberList": get_chatroom_member_list,
+}.items()}

@@ -1,0 +1,1 @@
+"""The GeWe world: tokens, devices, the WeChat population, contacts, chatrooms, tickets, requests."""

@@ -1,0 +1,134 @@
+"""What a GeWe world is made of: plain records. The rules that change them live in ``world.py``."""
+
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from pypinyin import Style, lazy_pinyin
+
+
+@lru_cache(maxsize=4096)
+def pinyin(text: str) -> tuple[str, str]:
+    """(quanPin, pyInitial) as WeChat shows them: "chaoxi", "CX"; punctuation dropped."""
+    full = "".join(part for part in lazy_pinyin(text) if part.isalnum())
+    initials = "".join(part for part in lazy_pinyin(text, style=Style.FIRST_LETTER) if part.isalnum())
+    return full.lower(), initials.upper()
+
+
+@dataclass(slots=True)
+class Person:
+    """Anyone on WeChat, logged in on a device of ours or not, with what they allow and do."""
+
+    wxid: str
+    nickname: str
+    uin: int
+    alias: str = ""
+    phone: str = ""
+    sex: int = 0
+    signature: str = ""
+    country: str = ""
+    province: str = ""
+    city: str = ""
+    big_head_img_url: str = ""
+    small_head_img_url: str = ""
+    searchable: bool = True
+    group_adds: bool = True
+    on_request: str = "accept"  # accept | reject | ignore
+    accept_after: float = 0.0
+
+    @property
+    def quan_pin(self) -> str:
+        return pinyin(self.nickname)[0]
+
+    @property
+    def py_initial(self) -> str:
+        return pinyin(self.nickname)[1]
+
+
+@dataclass(slots=True)
+class Token:
+    value: str
+    callback_url: str | None = None
+    expires_at: float | None = None
+    max_devices: int = 10
+    fail_device_creation: bool = False
+    devices: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class LoginSession:
+    """One QR code: the simulated phone scans it after ``polls_left`` checkLogin calls."""
+
+    uuid: str
+    expires_at: float
+    polls_left: int
+    confirmed: bool = False
+
+
+@dataclass(slots=True)
+class Device:
+    app_id: str
+    token: str
+    wxid: str | None = None
+    online: bool = False
+    online_since: float | None = None
+    login: LoginSession | None = None
+
+
+@dataclass(slots=True)
+class Contact:
+    """One side of a friendship: what the owner sees of the friend."""
+
+    wxid: str
+    remark: str = ""
+    only_chat: bool = False
+    scene: int = 0
+    since: float = 0.0
+
+
+@dataclass(slots=True)
+class Member:
+    wxid: str
+    display_name: str = ""
+    inviter: str = ""
+
+
+@dataclass(slots=True)
+class Chatroom:
+    id: str
+    name: str
+    owner: str
+    admins: list[str] = field(default_factory=list)
+    members: dict[str, Member] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Ticket:
+    """A v4: one use, an expiry, and bound to the account and the context that issued it."""
+
+    v4: str
+    account: str
+    person: str
+    kind: str  # search | request
+    expires_at: float
+    context: str = ""
+    used: bool = False
+
+
+@dataclass(slots=True)
+class FriendRequest:
+    id: int
+    sender: str
+    receiver: str
+    scene: int
+    content: str
+    created: float
+    expires_at: float
+    status: str = "pending"  # pending | accepted | rejected | ignored | expired
+    chatroom: str = ""
+    decide_at: float | None = None
+    ticket: str | None = None
+
+
+def as_json(record: Any) -> dict[str, Any]:
+    return asdict(record)

@@ -1,0 +1,102 @@
+"""Callback delivery to a receiver on 127.0.0.1: the setCallback probe, order, retries, redelivery."""
+
+from tests.gewe.support import (
+    APP,
+    OTHER_APP,
+    OTHER_TOKEN,
+    TOKEN,
+    add_body,
+    advance,
+    callback_problems,
+    callbacks,
+    gewe,
+    of_type,
+    ok,
+    person_asks,
+    search,
+    state,
+)
+
+
+async def set_callback(sim, url, token=TOKEN, op="tools/setCallback"):
+    assert await gewe(sim, op, {"token": token, "callbackUrl": url}, token) == {"ret": 200, "msg": "操作成功"}
+
+
+async def test_set_callback_probes_the_url_before_answering(gw, receiver):
+    await set_callback(gw, receiver.url, op="login/setCallback")
+    assert receiver.payloads == [{"testMsg": "回调地址链接成功！", "token": TOKEN}]
+    assert callback_problems(receiver.payloads[0], "SetCallbackProbe") == []
+    tokens = {t["value"]: t["callback_url"] for t in (await state(gw))["tokens"]}
+    assert tokens[TOKEN] == receiver.url and tokens[OTHER_TOKEN] is None
+    journal = await (await gw.get("/_chatsim/journal", params={"operation": "loginSetCallback"})).json()
+    [attempt] = journal["records"][-1]["callbacks"]
+    assert attempt["probe"] is True and attempt["status"] == 200
+
+
+async def test_a_receiver_that_answers_an_error_fails_the_probe(gw, receiver):
+    receiver.statuses.append(500)
+    body = await gewe(gw, "tools/setCallback", {"token": TOKEN, "callbackUrl": receiver.url})
+    assert body == {"ret": 500, "msg": f"{receiver.url} push msg err"}
+
+
+async def test_events_reach_the_receiver_in_order_and_match_their_schema(gw, receiver):
+    await set_callback(gw, receiver.url)
+    asked = [await person_asks(gw, sender) for sender in ("wxid_lilei", "wxid_member")]
+    await ok(gw, "contacts/addContacts", add_body(asked[0]["v3"], asked[0]["v4"], option=3, scene=6))
+    await ok(gw, "contacts/deleteFriend", {"appId": APP, "wxid": "wxid_friend"})
+    await receiver.next(of_type("DelContacts"))
+    kinds = [p.get("TypeName") for p in receiver.payloads[1:]]
+    assert kinds == ["AddMsg", "AddMsg", "ModContacts", "DelContacts"]
+    assert all(callback_problems(p) == [] for p in receiver.payloads[1:])
+    new_msg_ids = [p["Data"]["NewMsgId"] for p in receiver.payloads[1:3]]
+    assert len(set(new_msg_ids)) == 2 and min(new_msg_ids) > 2**53
+
+
+async def test_events_of_an_account_without_a_callback_url_are_kept(gw, receiver):
+    await set_callback(gw, receiver.url)
+    await person_asks(gw, "wxid_lilei", app=OTHER_APP)
+    [event] = await callbacks(gw, typeName="AddMsg", appId=OTHER_APP)
+    assert event["status"] == "no_target" and event["url"] is None
+    assert receiver.payloads == [{"testMsg": "回调地址链接成功！", "token": TOKEN}]
+
+
+async def test_a_failed_delivery_is_retried_on_the_virtual_clock(gw, receiver):
+    await set_callback(gw, receiver.url)
+    asked = await person_asks(gw, "wxid_lilei")
+    await receiver.next(of_type("AddMsg", MsgType=37))
+    receiver.statuses.append(500)
+    await ok(gw, "contacts/addContacts", add_body(asked["v3"], asked["v4"], option=3, scene=6))
+    [failed] = await callbacks(gw, typeName="ModContacts", status="retrying")
+    assert failed["attempts"][0]["status"] == 500 and failed["next_attempt_at"] == failed["created"] + 5
+    await advance(gw, 5)
+    [delivered] = await callbacks(gw, typeName="ModContacts", status="delivered")
+    assert [a["status"] for a in delivered["attempts"]] == [500, 200]
+    received = [p for p in receiver.payloads if p.get("TypeName") == "ModContacts"]
+    assert len(received) == 2 and received[0] == received[1], "the same event, delivered again"
+    assert received[1]["Data"]["EncryptUserName"] == asked["v3"]
+    journal = await (await gw.get("/_chatsim/journal", params={"operation": "addContacts"})).json()
+    assert [a["status"] for a in journal["records"][-1]["callbacks"]] == [500, 200]
+
+
+async def test_an_undeliverable_event_is_kept_and_can_be_redelivered(gw, receiver):
+    resp = await gw.put("/_chatsim/tenants/default/scenario", params={"merge": "true"},
+                        data=b"chatsim: 1\ncallbacks: {retry_schedule: []}\n",
+                        headers={"Content-Type": "application/yaml"})
+    assert resp.status == 200
+    await set_callback(gw, receiver.url)
+    receiver.statuses.append(503)
+    await person_asks(gw, "wxid_lilei")
+    [dead] = await callbacks(gw, typeName="AddMsg", status="dead")
+    assert [a["status"] for a in dead["attempts"]] == [503]
+    resp = await gw.post(f"/_chatsim/tenants/default/callbacks/{dead['id']}/redeliver")
+    assert resp.status == 200
+    [delivered] = await callbacks(gw, typeName="AddMsg", status="delivered")
+    assert [a["status"] for a in delivered["attempts"]] == [503, 200]
+
+
+async def test_the_callback_url_belongs_to_the_token(gw, receiver):
+    await set_callback(gw, receiver.url, token=OTHER_TOKEN)
+    found = await search(gw, "lilei_1990", token=OTHER_TOKEN, app=OTHER_APP)
+    await ok(gw, "contacts/addContacts", add_body(found["v3"], found["v4"], app=OTHER_APP), OTHER_TOKEN)
+    event = await receiver.next(of_type("ModContacts"))
+    assert event["Appid"] == OTHER_APP and event["Data"]["EncryptUserName"] == found["v3"]

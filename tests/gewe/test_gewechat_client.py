@@ -1,0 +1,68 @@
+"""Acceptance: the unmodified gewechat-client 0.2.2 (sync, requests) against both path prefixes.
+
+It runs in a thread; its ``login()`` sleeps only between unsuccessful checkLogin polls, and the demo
+scenario lets the first poll succeed, so the real login flow runs as is.
+"""
+
+import asyncio
+import xml.etree.ElementTree as ET
+
+import pytest
+from gewechat_client import GewechatClient
+
+from tests.gewe.support import callback_problems, of_type
+
+ROOM = "34757816141@chatroom"
+
+
+def friend_request_attrs(payload):
+    return ET.fromstring(payload["Data"]["Content"]["string"]).attrib
+
+
+@pytest.mark.parametrize("prefix", ["/v2/api", "/gewe/v2/api"])
+async def test_gewechat_client_end_to_end(sim, receiver, prefix):
+    base = f"http://127.0.0.1:{sim.server.port}{prefix}"
+    token = (await asyncio.to_thread(GewechatClient(base, None).get_token))["data"]
+    client = GewechatClient(base, token)
+
+    def call(method, *args):
+        return asyncio.to_thread(getattr(client, method), *args)
+
+    assert (await call("set_callback", token, receiver.url))["ret"] == 200
+    assert receiver.payloads == [{"testMsg": "回调地址链接成功！", "token": token}]
+
+    app_id, error, login_info = await call("login", "", "320000")
+    assert error == "" and app_id.startswith("wx_") and login_info["wxid"] == "wxid_lg1mwn2ybs3y22"
+    assert await call("login", app_id, "320000") == (app_id, "", None), "already online: no new QR"
+
+    found = (await call("search_contacts", app_id, "lilei_1990"))["data"]
+    assert (await call("add_contacts", app_id, 3, 2, found["v3"], found["v4"], "你好"))["msg"] == "操作成功"
+    accepted = await receiver.next(of_type("ModContacts", EncryptUserName=found["v3"]))
+    assert accepted["Appid"] == app_id and accepted["Wxid"] == "wxid_lg1mwn2ybs3y22"
+
+    answer = await call("set_friend_permissions", app_id, "wxid_lilei1990", True)
+    assert answer == {"ret": 200, "msg": "设置好友权限成功"}
+
+    grouped = await call("add_group_member_as_friend", app_id, "wxid_chenjing", ROOM, "hallo")
+    v3 = grouped["data"]["v3"]
+    assert v3.startswith("v3_") and v3.endswith("@stranger")
+    await receiver.next(of_type("ModContacts", EncryptUserName=v3))
+
+    resp = await sim.post("/_chatsim/tenants/default/gewe/friend-requests",
+                          json={"appId": app_id, "fromWxid": "wxid_wangxiaoming", "content": "我是王小明", "scene": 6})
+    assert resp.status == 200
+    request = await receiver.next(of_type("AddMsg", MsgType=37))
+    attrs = friend_request_attrs(request)
+    assert attrs["fromusername"] == "wxid_wangxiaoming" and attrs["content"] == "我是王小明"
+    await call("add_contacts", app_id, int(attrs["scene"]), 3, attrs["encryptusername"], attrs["ticket"], "")
+    await receiver.next(of_type("ModContacts", EncryptUserName=attrs["encryptusername"]))
+
+    friends = (await call("fetch_contacts_list", app_id))["data"]["friends"]
+    assert {"wxid_lilei1990", "wxid_chenjing", "wxid_wangxiaoming"} <= set(friends)
+    assert all(callback_problems(p) == [] for p in receiver.payloads[1:])
+
+
+async def test_gewechat_client_raises_on_a_gewe_failure(sim):
+    client = GewechatClient(f"http://127.0.0.1:{sim.server.port}/v2/api", "not-a-token")
+    with pytest.raises(RuntimeError, match="不可用或已过期"):
+        await asyncio.to_thread(client.fetch_contacts_list, "wx_wR_U4zPj2M_OTS3BCyoE4")
