@@ -87,6 +87,8 @@ class Pipeline:
         record.status = reply.status
         record.response_body = response.body if isinstance(response.body, bytes) else b""
         record.vendor_code = vendor.vendor_code(reply)
+        if violations:
+            record.violations = [v.to_json() for v in violations]
         record.duration_ms = (time.perf_counter() - started) * 1000
         if self.response_checker is not None and op is not None and not admin:
             self.response_checker(op, reply, record, path_params, response.headers["Content-Type"])
