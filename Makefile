@@ -16,14 +16,14 @@ run: $(STAMP)
 	$(BIN)/chatsim serve --host 127.0.0.1 --port 7001
 
 test: $(STAMP)
-	$(BIN)/ruff check simulator tests bench
+	$(BIN)/ruff check simulator tests bench examples
 	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check simulator tests bench
+	$(BIN)/ruff check simulator tests bench examples
 	$(BIN)/mypy simulator
 
 coverage: $(STAMP)

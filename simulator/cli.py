@@ -1,4 +1,4 @@
-"""The ``chatsim`` command: serve, check-scenario, coverage."""
+"""The ``chatsim`` command: serve, check-scenario, coverage, listen, verify."""
 
 import argparse
 import asyncio
@@ -75,6 +75,37 @@ def _coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _listen(args: argparse.Namespace) -> int:
+    from simulator.listen import run
+
+    return run(args.host, args.port, args.forward, args.save, not args.no_check)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from simulator.verify import verify
+
+    return verify(args.base_url, args.flows, args.vendor, args.var, args.junit, args.timeout)
+
+
+def _toolkit_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    listen = sub.add_parser("listen", help="receive GeWe callbacks and print one line per delivery")
+    listen.add_argument("--host", default="127.0.0.1")
+    listen.add_argument("--port", type=int, default=7002)
+    listen.add_argument("--forward", metavar="URL", help="also POST each delivery here and answer with its status")
+    listen.add_argument("--save", type=Path, metavar="FILE", help="append each delivery to FILE as a JSON line")
+    listen.add_argument("--no-check", action="store_true", help="do not check payloads against the callback schemas")
+    listen.set_defaults(func=_listen)
+    verify = sub.add_parser("verify", help="run contract flows against a server (chatsim or the real one)")
+    verify.add_argument("--base-url", required=True, help="e.g. http://127.0.0.1:7001 or http://127.0.0.1:7001/_t/ci")
+    verify.add_argument("--vendor", choices=["gewe", "dingtalk", "eggjs_im"],
+                        help="whose spec checks the answers (default: each flow's own vendor)")
+    verify.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="override a flow variable")
+    verify.add_argument("--junit", type=Path, metavar="FILE", help="also write a JUnit XML report")
+    verify.add_argument("--timeout", type=float, default=15.0, help="seconds per request")
+    verify.add_argument("flows", nargs="+", type=Path, metavar="FLOW.yaml")
+    verify.set_defaults(func=_verify)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="chatsim", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
@@ -93,6 +124,7 @@ def parser() -> argparse.ArgumentParser:
     check.set_defaults(func=_check_scenario)
     cov = sub.add_parser("coverage", help="which spec operations chatsim implements")
     cov.set_defaults(func=_coverage)
+    _toolkit_commands(sub)
     return top
 
 

@@ -1,0 +1,100 @@
+"""The plugin from the outside: pytest-xdist workers, an external server, failure reports."""
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from simulator.toolkit.http import ChatsimError, request
+from simulator.toolkit.server import wait_healthy
+from tests.toolkit.conftest import run_pytest
+
+ISOLATION_MODULE = '''
+import os
+
+import pytest
+
+from simulator.toolkit.http import request
+
+
+@pytest.mark.parametrize("n", range(8))
+def test_each_test_sees_only_its_own_world(chatsim, n):
+    chatsim.load("chatsim: 1\\nclock: {start: 1000, frozen: true}\\n", merge=True)
+    chatsim.clock.advance(n * 1000)
+    for _ in range(n + 1):
+        request("GET", chatsim.dingtalk.base_url + "/gettoken", params={"appkey": "dingdemoappkey", "appsecret": "x"})
+    assert chatsim.clock.now() == 1000 + n * 1000
+    chatsim.assert_called("gettoken", times=n + 1)
+    with open(os.environ["TENANTS_FILE"], "a") as fh:
+        fh.write(chatsim.tenant + "\\n")
+'''
+
+FAILING_MODULE = '''
+import threading
+
+from simulator.toolkit.http import request
+
+
+def test_nothing_starts_for_tests_that_do_not_ask():
+    assert not any(thread.name == "chatsim" for thread in threading.enumerate())
+
+
+def test_wrong_secret(chatsim):
+    request("GET", chatsim.dingtalk.base_url + "/gettoken", params={"appkey": "dingdemoappkey", "appsecret": "wrong"})
+    chatsim.assert_called("dingtalk.gettoken", where={"appsecret": "right"})
+'''
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def workers(tmp_path: Path) -> set[str]:
+    names = (tmp_path / "tenants.txt").read_text().split()
+    assert len(names) == len(set(names)) == 8
+    return {name.split("-", 1)[0] for name in names}
+
+
+def test_parallel_workers_in_process_servers(tmp_path):
+    write(tmp_path, "test_isolation.py", ISOLATION_MODULE)
+    result = run_pytest(tmp_path, "-p", "xdist", "-n", "2", env={"TENANTS_FILE": str(tmp_path / "tenants.txt")})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "8 passed" in result.stdout
+    assert workers(tmp_path) == {"gw0", "gw1"}
+
+
+def test_parallel_workers_share_an_external_server_without_seeing_each_other(tmp_path, external_chatsim):
+    write(tmp_path, "test_isolation.py", ISOLATION_MODULE)
+    result = run_pytest(tmp_path, "-p", "xdist", "-n", "2", f"--chatsim-url={external_chatsim}",
+                        env={"TENANTS_FILE": str(tmp_path / "tenants.txt")})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert workers(tmp_path) == {"gw0", "gw1"}
+    # every tenant was dropped after its test: nothing leaks into the next test or run
+    assert request("GET", external_chatsim + "/_chatsim/tenants").json()["tenants"] == ["default"]
+    assert request("GET", external_chatsim + "/_chatsim/journal/count").json()["count"] == 0
+
+
+def test_chatsim_url_from_the_environment(tmp_path, external_chatsim):
+    write(tmp_path, "test_env.py", f"def test_url(chatsim):\n    assert chatsim.root_url == {external_chatsim!r}\n")
+    result = run_pytest(tmp_path, env={"CHATSIM_URL": external_chatsim})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_failure_report_shows_the_difference_and_the_journal(tmp_path):
+    write(tmp_path, "test_failing.py", FAILING_MODULE)
+    result = run_pytest(tmp_path)
+    assert result.returncode == 1
+    out = result.stdout
+    assert "1 failed, 1 passed" in out
+    assert "expected dingtalk.gettoken to be called at least once where {'appsecret': 'right'}" in out
+    assert "appsecret: expected 'right', got 'wrong'" in out
+    assert "chatsim journal" in out
+    assert "dingtalk gettoken: GET /gettoken?appkey=dingdemoappkey&appsecret=wrong -> 200 code=" in out
+    assert "simulator/toolkit" not in out  # the plugin's own frames are hidden from the traceback
+
+
+def test_unreachable_external_server_is_a_clear_error():
+    with pytest.raises(ChatsimError, match=r"no chatsim at http://127.0.0.1:9 .*start one with `chatsim serve`"):
+        wait_healthy("http://127.0.0.1:9", timeout=0.2)
