@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -106,29 +107,26 @@ def drive(port: int, connections: int, seconds: int, use_wrk: bool) -> dict[str,
     return asyncio.run(loadgen.run("127.0.0.1", port, raw_request(port), connections, seconds))
 
 
-def measure(name: str, cmd: list[str], port: int, args: argparse.Namespace, use_wrk: bool) -> list[dict]:
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    rows = []
-    try:
-        wait_for_port(port)
-        check_answer(port)
-        for connections in args.connections:
-            drive(port, connections, args.warmup, use_wrk)
-            cpu_before = cpu_seconds(proc.pid)
-            result = drive(port, connections, args.seconds, use_wrk)
-            cpu = cpu_seconds(proc.pid) - cpu_before
-            result.update(server=name, c=connections, rss_mib=rss_mib(proc.pid),
-                          cpu_us=cpu / max(result["requests"], 1) * 1e6)
-            rows.append(result)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-    return rows
+def measure(server: dict, connections: int, seconds: int, use_wrk: bool) -> dict:
+    pid = server["proc"].pid
+    cpu_before = cpu_seconds(pid)
+    result = drive(server["port"], connections, seconds, use_wrk)
+    result["cpu_us"] = (cpu_seconds(pid) - cpu_before) / max(result["requests"], 1) * 1e6
+    result["rss_mib"] = rss_mib(pid)
+    return result
+
+
+def median_row(name: str, connections: int, runs: list[dict]) -> dict:
+    row = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    row["errors"] = sum(run["errors"] for run in runs)
+    row.update(server=name, c=connections)
+    return row
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 16, 64])
     parser.add_argument("--python-load", action="store_true", help="use the Python generator even if wrk exists")
@@ -136,11 +134,38 @@ def main() -> None:
     use_wrk = shutil.which("wrk") is not None and not args.python_load
     python = sys.executable
     bare_port, sim_port = free_port(), free_port()
-    bare = measure("bare aiohttp", [python, "bench/bare.py", "--port", str(bare_port)], bare_port, args, use_wrk)
-    sim = measure("chatsim", [python, "-m", "simulator", "serve", "--quiet", "--port", str(sim_port),
-                              "--scenario", str(SCENARIO)], sim_port, args, use_wrk)
+    servers = {
+        "bare aiohttp": {"port": bare_port, "cmd": [python, "bench/bare.py", "--port", str(bare_port)]},
+        "chatsim": {"port": sim_port, "cmd": [python, "-m", "simulator", "serve", "--quiet", "--port", str(sim_port),
+                                              "--scenario", str(SCENARIO)]},
+    }
+    rows: dict[str, list[dict]] = {name: [] for name in servers}
+    try:
+        for server in servers.values():
+            server["proc"] = subprocess.Popen(server["cmd"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.PIPE)
+        for server in servers.values():
+            wait_for_port(server["port"])
+            check_answer(server["port"])
+        for connections in args.connections:
+            runs: dict[str, list[dict]] = {name: [] for name in servers}
+            for server in servers.values():
+                drive(server["port"], connections, args.warmup, use_wrk)
+            # Rounds alternate between the servers so that a slower minute of a shared machine
+            # hits both alike; the medians are reported.
+            for _ in range(args.rounds):
+                for name, server in servers.items():
+                    runs[name].append(measure(server, connections, args.seconds, use_wrk))
+            for name in servers:
+                rows[name].append(median_row(name, connections, runs[name]))
+    finally:
+        for server in servers.values():
+            if "proc" in server:
+                server["proc"].terminate()
+                server["proc"].wait(timeout=10)
+    bare, sim = rows["bare aiohttp"], rows["chatsim"]
     print(f"load: {'wrk' if use_wrk else 'Python generator (install wrk for better numbers)'}, "
-          f"{args.seconds}s per point after {args.warmup}s warm-up; "
+          f"median of {args.rounds} alternating {args.seconds}s rounds after a {args.warmup}s warm-up; "
           f"POST {PATH} with validation, tenancy and journal on\n")
     print(f"{'server':<14}{'c':>4}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'CPU us/req':>12}"
           f"{'RSS MiB':>9}{'non-200':>9}")

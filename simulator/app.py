@@ -52,12 +52,14 @@ class Pipeline:
         self.journal = journal
         self.settings = settings
         self.router = Router(vendors.values(), operations)
+        self._headers = {name: {"Content-Type": vendor.content_type} for name, vendor in vendors.items()}
         self.response_checker: Any = None
         self.callback_checker: Any = None
         for ops in operations.values():
             for op in ops:
                 for fld in op.fields:
                     fld.sources = vendors[op.vendor].param_sources(fld, op)
+                op.sources = frozenset(source for fld in op.fields for source in fld.sources)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         started = time.perf_counter()
@@ -80,7 +82,8 @@ class Pipeline:
         if op is None:
             reply = await vendor.render_unknown_route(request, path, tenant)  # type: ignore[arg-type]
         else:
-            call = Call(request, op, tenant, {}, None, path_params, record)
+            world = tenant.worlds[vendor.name] if tenant is not None else None
+            call = Call(request, op, tenant, world, {}, None, path_params, record)
             reply, violations = await self._run(vendor, call, raw)
         response = self._respond(vendor, reply, violations)
         # 6. journal
@@ -131,16 +134,20 @@ class Pipeline:
                 return [Violation("body", "body", "json", "a JSON document", str(exc))]
             if not isinstance(body, dict):
                 return [Violation("body", "body", "type", "object", type(body).__name__)]
-        sources = {"path": call.path_params, "query": request.query, "header": request.headers, "body": body}
+        sources = {"path": call.path_params, "body": body}
+        if "query" in op.sources:  # parsing the query string costs; most operations have none
+            sources["query"] = request.query
+        if "header" in op.sources:
+            sources["header"] = request.headers
         call.params, violations = validate_fields(op, sources, vendor.policy)
         return violations
 
     def _respond(self, vendor: Vendor, reply: Reply, violations: list[Violation]) -> web.Response:
-        headers = {"Content-Type": vendor.content_type}
-        if reply.headers:
-            headers.update(reply.headers)
-        if violations:
-            headers[VIOLATIONS_HEADER] = json.dumps([v.to_json() for v in violations], default=str)
+        headers = self._headers[vendor.name]
+        if reply.headers or violations:
+            headers = {**headers, **(reply.headers or {})}
+            if violations:
+                headers[VIOLATIONS_HEADER] = json.dumps([v.to_json() for v in violations], default=str)
         body = reply.body
         if not isinstance(body, bytes):
             body = body.encode() if isinstance(body, str) else orjson.dumps(body)
@@ -207,5 +214,9 @@ def build_app(settings: Settings) -> web.Application:
         await app[HTTP].close()
 
     app.cleanup_ctx.append(http_session)
+    # Exact paths are registered as plain routes too: aiohttp finds those with one dict lookup,
+    # while the catch-all (templated paths, tenant prefixes, unknown paths) needs a regex match.
+    for method, path in pipeline.router.exact_routes():
+        app.router.add_route(method, path, pipeline.handle)
     app.router.add_route("*", "/{tail:.*}", pipeline.handle)
     return app

@@ -51,6 +51,10 @@ class Router:
                 return op, found.groupdict(), self._by_name[op.vendor]
         return None, {}, self.vendor_for(path)
 
+    def exact_routes(self) -> list[tuple[str, str]]:
+        """(method, path) of every operation without path parameters, aliases included."""
+        return list(self._exact)
+
     def vendor_for(self, path: str) -> Vendor | None:
         return next((vendor for prefix, vendor in self._prefixes if path.startswith(prefix)), None)
 

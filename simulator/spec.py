@@ -95,6 +95,7 @@ class Operation:
     raw_body: bool
     spec: dict[str, Any] = field(repr=False)
     pattern: re.Pattern[str] | None = None
+    sources: frozenset[str] = frozenset()  # where its fields are looked up (set by the pipeline)
 
     @property
     def templated(self) -> bool:

@@ -7,7 +7,7 @@ one ``Vendor`` subclass instance; the pipeline asks it for the steps that differ
 """
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from aiohttp import web
@@ -41,12 +41,12 @@ class Call:
     request: web.Request
     op: Operation
     tenant_or_none: "Tenant | None"
+    world: Any  # this vendor's world in the request's tenant
     params: dict[str, Any]
     body: Any
     path_params: dict[str, str]
     record: JournalRecord
     principal: Any = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def tenant(self) -> "Tenant":
@@ -57,10 +57,6 @@ class Call:
     @property
     def ctx(self) -> "TenantContext":
         return self.tenant.ctx
-
-    @property
-    def world(self) -> Any:
-        return self.tenant.worlds[self.op.vendor]
 
 
 Handler = Callable[[Call], Awaitable[Reply]]

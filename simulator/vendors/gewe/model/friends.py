@@ -66,6 +66,7 @@ class FriendRules(ContactRules):
         request = FriendRequest(len(self.requests) + 1, sender, receiver, scene, content, now,
                                 now + self.settings.request_ttl, chatroom=chatroom)
         self.requests[request.id] = request
+        self.next_due = min(self.next_due, request.expires_at)
         if self.is_account(receiver):
             self._notify(request)
             return request
@@ -76,6 +77,7 @@ class FriendRules(ContactRules):
             request.status = "ignored"
         elif person.accept_after > 0:
             request.decide_at = now + person.accept_after
+            self.next_due = min(self.next_due, request.decide_at)
         else:
             self.accept(request)
         return request
@@ -109,6 +111,9 @@ class FriendRules(ContactRules):
     def settle(self) -> None:
         """Apply what virtual time has decided: timed acceptances, expiries."""
         now = self.now()
+        if now < self.next_due:
+            return
+        self.next_due = float("inf")
         for request in self.requests.values():
             if request.status not in ("pending", "ignored"):
                 continue
@@ -116,4 +121,6 @@ class FriendRules(ContactRules):
                 self.accept(request)
             elif request.expires_at <= now:
                 request.status = "expired"
+            else:
+                self.next_due = min(self.next_due, request.decide_at or request.expires_at)
         self.publish(None)

@@ -49,6 +49,9 @@ class WorldState:
         self.v3_owners: dict[str, tuple[str, str]] = {}
         self.tickets: dict[str, Ticket] = {}
         self.requests: dict[int, FriendRequest] = {}
+        # Earliest virtual time at which an open request may change by itself; settle() is a no-op
+        # before it, so the per-request cost does not grow with the number of requests ever made.
+        self.next_due = float("inf")
         self.new_msg_ids: set[int] = set()
         self.msg_seq = ctx.ids.randint(600_000_000, 700_000_000)
         self._events: list[tuple[str, str, dict[str, Any]]] = []
