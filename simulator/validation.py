@@ -77,23 +77,30 @@ def coerce(value: Any, type_: str | None) -> Any:
 
 
 def validate_fields(op: Operation, sources: dict[str, Any], policy: Policy) -> tuple[dict[str, Any], list[Violation]]:
-    """Look up, coerce and check each declared field; return the typed values and the violations."""
+    """Look up, coerce and check each declared field; return the typed values and the violations.
+
+    This runs on every request, so it keeps to locals and skips coercion where nothing can change.
+    """
     values: dict[str, Any] = {}
     violations: list[Violation] = []
+    empty_is_missing, custom_coerce = policy.empty_is_missing, policy.coerce
     for fld in op.fields:
         value = MISSING
         for source in fld.sources:
             found = sources[source].get(fld.name, MISSING)
-            if found is not MISSING and not (policy.empty_is_missing and found == ""):
+            if found is not MISSING and not (empty_is_missing and found == ""):
                 value = found
                 break
-        if value is MISSING or (policy.empty_is_missing and value == ""):
+        if value is MISSING:
             if fld.required:
                 violations.append(Violation(fld.name, fld.location, "required", True, MISSING, fld))
             elif fld.default is not MISSING:
                 values[fld.name] = fld.default
             continue
-        value = policy.coerce(value, fld) if policy.coerce else coerce(value, fld.type)
+        if custom_coerce is not None:
+            value = custom_coerce(value, fld)
+        elif type(value) is str and fld.type not in (None, "string"):
+            value = coerce(value, fld.type)
         try:
             fld.validate(value)
         except JsonSchemaValueException as exc:
