@@ -129,6 +129,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 16, 64])
+    parser.add_argument("--journal-size", type=int, default=10_000, help="chatsim's journal ring (its default)")
     parser.add_argument("--python-load", action="store_true", help="use the Python generator even if wrk exists")
     args = parser.parse_args()
     use_wrk = shutil.which("wrk") is not None and not args.python_load
@@ -137,7 +138,7 @@ def main() -> None:
     servers = {
         "bare aiohttp": {"port": bare_port, "cmd": [python, "bench/bare.py", "--port", str(bare_port)]},
         "chatsim": {"port": sim_port, "cmd": [python, "-m", "simulator", "serve", "--quiet", "--port", str(sim_port),
-                                              "--scenario", str(SCENARIO)]},
+                                              "--scenario", str(SCENARIO), "--journal-size", str(args.journal_size)]},
     }
     rows: dict[str, list[dict]] = {name: [] for name in servers}
     try:
