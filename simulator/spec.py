@@ -129,7 +129,9 @@ def _path_pattern(path: str) -> re.Pattern[str] | None:
     return re.compile(f"^{regex}/?$")
 
 
+@cache
 def extract_operations(vendor: str, path: Path) -> list[Operation]:
+    """Once per process: every app built from the same spec (one per test) shares its operations."""
     doc = load_document(path)
     operations = []
     for url, item in (doc.get("paths") or {}).items():
