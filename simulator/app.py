@@ -54,7 +54,6 @@ class Pipeline:
         self.router = Router(vendors.values(), operations)
         self._headers = {name: {"Content-Type": vendor.content_type} for name, vendor in vendors.items()}
         self.response_checker: Any = None
-        self.callback_checker: Any = None
         for ops in operations.values():
             for op in ops:
                 for fld in op.fields:
@@ -204,7 +203,7 @@ def build_app(settings: Settings) -> web.Application:
         from simulator.selfcheck import CallbackChecker, ResponseChecker
 
         pipeline.response_checker = ResponseChecker(vendors)
-        pipeline.callback_checker = registry.callback_checker = CallbackChecker(vendors)
+        registry.callback_checker = CallbackChecker(vendors)
     app[PIPELINE] = pipeline
 
     async def http_session(app: web.Application):  # type: ignore[no-untyped-def]

@@ -24,7 +24,7 @@ def spec_drift(app: web.Application) -> list[str]:
     responses = [f"{r.vendor} {r.operation} -> {r.status}: {problem}"
                  for r in pipeline.journal.query() for problem in r.response_check
                  if not problem.startswith("callback #")]
-    return responses + list(pipeline.callback_checker.mismatches)
+    return responses + list(pipeline.registry.callback_checker.mismatches)
 
 
 @pytest.fixture
