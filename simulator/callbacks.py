@@ -102,8 +102,8 @@ class Outbox:
         if self.checker is not None:
             delivery.payload_check = self.checker(delivery)
             if record is not None:
-                record.response_check.extend(f"callback #{delivery.id} {kind}: {problem}"
-                                             for problem in delivery.payload_check)
+                record.response_check += tuple(f"callback #{delivery.id} {kind}: {problem}"
+                                               for problem in delivery.payload_check)
         if url is None or self._sender is None:
             delivery.status = "no_target"
         else:
@@ -193,7 +193,7 @@ class Outbox:
                    "latency_ms": round((time.perf_counter() - started) * 1000, 3)}
         delivery.attempts.append(attempt)
         if delivery.record is not None:
-            delivery.record.callbacks.append(attempt)
+            delivery.record.callbacks += (attempt,)
         if error is None and status is not None and 200 <= status < 300:
             delivery.status = "delivered"
             return

@@ -6,7 +6,7 @@ the bytes that crossed the wire and decoded only when someone reads the journal.
 """
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -35,9 +35,11 @@ class JournalRecord:
     status: int = 0
     response_body: bytes = b""
     vendor_code: Any = None
-    violations: list[dict[str, Any]] = field(default_factory=list)
-    callbacks: list[dict[str, Any]] = field(default_factory=list)
-    response_check: list[str] = field(default_factory=list)
+    # Tuples, so that the common record (no violations, no callbacks) shares one empty value
+    # instead of allocating three lists per request and keeping them alive in the ring.
+    violations: tuple[dict[str, Any], ...] = ()
+    callbacks: tuple[dict[str, Any], ...] = ()
+    response_check: tuple[str, ...] = ()
     duration_ms: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
@@ -51,9 +53,9 @@ class JournalRecord:
                         "body": decode_body(self.request_body)},
             "response": {"status": self.status, "body": decode_body(self.response_body),
                          "vendor_code": self.vendor_code},
-            "violations": self.violations,
-            "callbacks": self.callbacks,
-            "response_check": self.response_check,
+            "violations": list(self.violations),
+            "callbacks": list(self.callbacks),
+            "response_check": list(self.response_check),
             "duration_ms": round(self.duration_ms, 3),
         }
 

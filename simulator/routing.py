@@ -19,7 +19,11 @@ def split_tenant(path: str, headers: CIMultiDictProxy[str]) -> tuple[str, str]:
     if path.startswith(TENANT_PREFIX):
         name, _, rest = path[len(TENANT_PREFIX):].partition("/")
         return "/" + rest, name
-    return path, headers.get(TENANT_HEADER) or DEFAULT_TENANT
+    return path, tenant_from_headers(headers)
+
+
+def tenant_from_headers(headers: CIMultiDictProxy[str]) -> str:
+    return headers.get(TENANT_HEADER) or DEFAULT_TENANT
 
 
 class Router:
@@ -51,9 +55,9 @@ class Router:
                 return op, found.groupdict(), self._by_name[op.vendor]
         return None, {}, self.vendor_for(path)
 
-    def exact_routes(self) -> list[tuple[str, str]]:
-        """(method, path) of every operation without path parameters, aliases included."""
-        return list(self._exact)
+    def exact_routes(self) -> list[tuple[tuple[str, str], Operation]]:
+        """((method, path), operation) for every operation without path parameters, aliases included."""
+        return list(self._exact.items())
 
     def vendor_for(self, path: str) -> Vendor | None:
         return next((vendor for prefix, vendor in self._prefixes if path.startswith(prefix)), None)

@@ -82,7 +82,7 @@ class ResponseChecker:
                  content_type: str) -> None:
         found = self.problems(op, path_params, reply.status, content_type, record.response_body)
         if found:
-            record.response_check = found
+            record.response_check += tuple(found)
             log.error("RESPONSE DOES NOT MATCH SPEC: %s %s -> %s", op.vendor, op.operation_id, found)
 
 

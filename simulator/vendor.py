@@ -46,6 +46,7 @@ class Call:
     body: Any
     path_params: dict[str, str]
     record: JournalRecord
+    raw: bytes = b""  # the body as it came; read once by the pipeline, so vendors never read it again
     principal: Any = None
 
     @property

@@ -1,6 +1,7 @@
 """The shared request chain, seen through all three vendors: order, renderers, violations header,
 tenants, the journal, determinism and the not-implemented answer."""
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -39,6 +40,12 @@ async def egg_login(sim, username: str = "my01", prefix: str = "") -> str:
 
 async def state(sim, tenant: str = "default") -> dict:
     return await (await sim.get(f"/_chatsim/tenants/{tenant}/state")).json()
+
+
+def only_chat_of(dump: dict) -> bool:
+    """The demo account's permission setting for FRIEND."""
+    contacts = dump["vendors"]["gewe"]["contacts"]["wxid_0xsqb3o0tsvz22"]
+    return next(c["only_chat"] for c in contacts if c["wxid"] == FRIEND)
 
 
 # --- the order: route -> tenant -> auth -> validation -> handler ----------------------------------
@@ -208,14 +215,11 @@ async def test_tenants_never_see_each_others_changes(sim):
     )
     assert (await resp.json())["msg"] == "设置好友权限成功"
 
-    def only_chat(dump: dict) -> bool:
-        return dump["vendors"]["gewe"]["contacts"]["wxid_0xsqb3o0tsvz22"][0]["only_chat"]
-
     def usernames(dump: dict) -> list[str]:
         return [user["username"] for user in dump["vendors"]["eggjs_im"]["user"]]
 
     alpha, beta = await state(sim, "alpha"), await state(sim, "beta")
-    assert (only_chat(alpha), only_chat(beta)) == (True, False)
+    assert (only_chat_of(alpha), only_chat_of(beta)) == (True, False)
     assert (usernames(alpha), usernames(beta)) == (["my01", "my02", "my03", "newbie"], ["my01", "my02", "my03"])
 
 
@@ -227,6 +231,34 @@ async def test_reset_rebuilds_one_tenant_only(sim):
     login = {"username": "newbie", "password": "secret1"}
     assert (await sim.post("/_t/one/api/loginChat", data=login)).status == 400
     assert (await sim.post("/_t/two/api/loginChat", data=login)).status == 200
+
+
+# --- reading the body ----------------------------------------------------------------------------
+
+
+async def test_a_body_sent_after_100_continue_is_read_whole(sim):
+    """The handler starts before this body exists, so the pipeline cannot take it from the buffer."""
+    body = json.dumps({"appId": APP_ID, "wxid": FRIEND, "onlyChat": True}).encode()
+    head = (f"POST {GEWE}/contacts/setFriendPermissions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Content-Type: application/json\r\nX-GEWE-TOKEN: {GEWE_TOKEN}\r\nExpect: 100-continue\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
+    reader, writer = await asyncio.open_connection("127.0.0.1", sim.port)
+    writer.write(head)
+    assert (await reader.readuntil(b"\r\n\r\n")).startswith(b"HTTP/1.1 100 Continue")
+    writer.write(body)
+    answer = await reader.read()
+    writer.close()
+    await writer.wait_closed()
+    assert answer.split(b"\r\n\r\n", 1)[1] == '{"ret":200,"msg":"设置好友权限成功"}'.encode()
+    assert only_chat_of(await state(sim)) is True
+
+
+async def test_a_body_over_the_size_limit_is_refused_and_changes_nothing(sim):
+    resp = await sim.post(f"{GEWE}/contacts/setFriendPermissions", headers={"X-GEWE-TOKEN": GEWE_TOKEN},
+                          data=json.dumps({"appId": APP_ID, "wxid": FRIEND, "onlyChat": True,
+                                           "padding": "x" * (4 * 1024**2)}))
+    assert resp.status == 413
+    assert only_chat_of(await state(sim)) is False
 
 
 # --- journal -----------------------------------------------------------------------------------------

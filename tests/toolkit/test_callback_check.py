@@ -49,7 +49,7 @@ def test_the_outbox_records_mismatches_on_the_delivery_and_the_journal_record(ch
     assert good.payload_check == []
     assert bad.payload_check == ["Data: 'From' is a required property"]
     assert bad.to_json()["payload_check"] == bad.payload_check
-    assert record.response_check == ["callback #2 Ping: Data: 'From' is a required property"]
+    assert record.response_check == ("callback #2 Ping: Data: 'From' is a required property",)
     assert list(checker.mismatches) == ["callback #2 acme Ping: Data: 'From' is a required property"]
     assert "CALLBACK DOES NOT MATCH ITS SCHEMA" in caplog.text
 

@@ -6,6 +6,7 @@ caused by this request's journal record, once the handler succeeded.
 
 import time
 from collections.abc import Awaitable, Callable
+from functools import cache
 from typing import Any
 
 import orjson
@@ -22,10 +23,15 @@ _NO_DATA: Any = object()
 
 
 def ok(data: Any = _NO_DATA, msg: str = OK) -> Reply:
-    body: dict[str, Any] = {"ret": 200, "msg": msg}
-    if data is not _NO_DATA:
-        body["data"] = data
-    return Reply(body, vendor_code=200)
+    if data is _NO_DATA:
+        return Reply(_bare_ok(msg), vendor_code=200)
+    return Reply({"ret": 200, "msg": msg, "data": data}, vendor_code=200)
+
+
+@cache
+def _bare_ok(msg: str) -> bytes:
+    """A success without data is the same bytes every time: encode it once."""
+    return orjson.dumps({"ret": 200, "msg": msg})
 
 
 def _parts(call: Call) -> tuple[GeweWorld, Token, dict[str, Any]]:
@@ -44,8 +50,8 @@ async def set_callback(call: Call) -> Reply:
     started = time.perf_counter()
     status, error = await post_json(call.request.app[HTTP], url, orjson.dumps(callbacks.probe(token.value)),
                                 world.settings.probe_timeout)
-    call.record.callbacks.append({"probe": True, "url": url, "time": world.now(), "status": status, "error": error,
-                                  "latency_ms": round((time.perf_counter() - started) * 1000, 3)})
+    call.record.callbacks += ({"probe": True, "url": url, "time": world.now(), "status": status, "error": error,
+                               "latency_ms": round((time.perf_counter() - started) * 1000, 3)},)
     if error is not None or status is None or not 200 <= status < 300:
         raise GeweError(f"{url} push msg err")
     world.set_callback(token, url)

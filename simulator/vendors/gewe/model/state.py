@@ -130,6 +130,8 @@ class WorldState:
 
     def publish(self, record: JournalRecord | None) -> None:
         """Hand the queued events to the outbox, to the callback URL each token has right now."""
+        if not self._events:
+            return
         events, self._events = self._events, []
         for app_id, token, payload in events:
             url = self.tokens[token].callback_url
