@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import orjson
@@ -80,12 +81,28 @@ def check_answer(port: int) -> None:
         raise RuntimeError(f"port {port} answered {body!r}, not the success body")
 
 
+def check_journal(port: int) -> None:
+    """Make sure the load generator sent the request it was given: chatsim journals what it got and
+    what it answered, and a GeWe error would still be an HTTP 200 that wrk counts as fine."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_chatsim/journal?limit=100") as resp:
+        records = orjson.loads(resp.read())["records"]
+    for record in records:
+        got = (orjson.dumps(record["request"]["body"]), orjson.dumps(record["response"]["body"]))
+        if got != (BODY, EXPECTED):
+            raise RuntimeError(f"the load was not the happy path: sent {got[0]!r}, answered {got[1]!r}")
+
+
+def wrk_script() -> str:
+    """The request as a wrk Lua script. The body goes in a long bracket, which Lua takes verbatim:
+    JSON's own double quotes would end an ordinary Lua string and wrk would send a broken request."""
+    return (f'wrk.method = "POST"\nwrk.body = [==[{BODY.decode()}]==]\n'
+            f'wrk.headers["Content-Type"] = "application/json"\nwrk.headers["X-GEWE-TOKEN"] = "{TOKEN}"\n')
+
+
 def wrk(port: int, connections: int, seconds: int) -> dict[str, float]:
-    script = (f'wrk.method = "POST"\nwrk.body = {BODY.decode()!r}\n'
-              f'wrk.headers["Content-Type"] = "application/json"\nwrk.headers["X-GEWE-TOKEN"] = "{TOKEN}"\n')
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
-        fh.write(script.replace("'", '"'))
-    threads = 1 if connections == 1 else 2
+        fh.write(wrk_script())
+    threads = 1 if connections == 1 else max(1, min(2, (os.cpu_count() or 2) - 1))
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", fh.name,
                           f"http://127.0.0.1:{port}{PATH}"], capture_output=True, text=True, check=True).stdout
     os.unlink(fh.name)
@@ -157,6 +174,7 @@ def main() -> None:
             for _ in range(args.rounds):
                 for name, server in servers.items():
                     runs[name].append(measure(server, connections, args.seconds, use_wrk))
+            check_journal(servers["chatsim"]["port"])
             for name in servers:
                 rows[name].append(median_row(name, connections, runs[name]))
             # Each chatsim round is compared with the bare round run just before it; the median of

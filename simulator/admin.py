@@ -36,13 +36,13 @@ def iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
 
 
-async def health(call: Call) -> Reply:
+def health(call: Call) -> Reply:
     pipeline = pipeline_of(call)
     return Reply({"status": "ok", "version": __version__, "tenants": pipeline.registry.names(),
                   "vendors": [name for name in pipeline.vendors if name != "chatsim"]})
 
 
-async def openapi_document(call: Call) -> Reply:
+def openapi_document(call: Call) -> Reply:
     text = (SPECS_DIR / "admin.yaml").read_text(encoding="utf-8")
     return Reply(text, headers={"Content-Type": "application/yaml; charset=utf-8"})
 
@@ -53,37 +53,37 @@ def coverage_rows(operations: Mapping[str, list[Operation]], vendors: Mapping[st
             for name, ops in operations.items() for op in ops]
 
 
-async def coverage(call: Call) -> Reply:
+def coverage(call: Call) -> Reply:
     pipeline = pipeline_of(call)
     return Reply({"operations": coverage_rows(pipeline.operations, pipeline.vendors)})
 
 
-async def reset_all(call: Call) -> Reply:
+def reset_all(call: Call) -> Reply:
     pipeline = pipeline_of(call)
     pipeline.registry.drop_all()
     pipeline.journal.clear()
     return Reply({"reset": "all"})
 
 
-async def list_tenants(call: Call) -> Reply:
+def list_tenants(call: Call) -> Reply:
     return Reply({"tenants": pipeline_of(call).registry.names()})
 
 
-async def reset_tenant(call: Call) -> Reply:
+def reset_tenant(call: Call) -> Reply:
     pipeline = pipeline_of(call)
     pipeline.registry.reset(call.tenant.name)
     pipeline.journal.clear(call.tenant.name)
     return Reply({"reset": call.tenant.name})
 
 
-async def delete_tenant(call: Call) -> Reply:
+def delete_tenant(call: Call) -> Reply:
     pipeline = pipeline_of(call)
     pipeline.registry.drop(call.tenant.name)
     pipeline.journal.clear(call.tenant.name)
     return Reply({"deleted": call.tenant.name})
 
 
-async def load_scenario(call: Call) -> Reply:
+def load_scenario(call: Call) -> Reply:
     pipeline = pipeline_of(call)
     name = call.params.get("file")
     try:
@@ -98,7 +98,7 @@ async def load_scenario(call: Call) -> Reply:
     return Reply({"loaded": doc.get("name", name or "request body"), "tenant": call.tenant.name})
 
 
-async def dump_state(call: Call) -> Reply:
+def dump_state(call: Call) -> Reply:
     pipeline = pipeline_of(call)
     tenant = call.tenant
     return Reply({"tenant": tenant.name, "clock": clock_json(tenant.clock.now(), tenant.clock.frozen),
@@ -110,11 +110,11 @@ def clock_json(now: float, frozen: bool) -> dict[str, Any]:
     return {"now": now, "iso": iso(now), "frozen": frozen}
 
 
-async def get_clock(call: Call) -> Reply:
+def get_clock(call: Call) -> Reply:
     return Reply(clock_json(call.tenant.clock.now(), call.tenant.clock.frozen))
 
 
-async def advance_clock(call: Call) -> Reply:
+def advance_clock(call: Call) -> Reply:
     clock = call.tenant.clock
     clock.advance(call.params["seconds"])
     return Reply(clock_json(clock.now(), clock.frozen))
@@ -124,16 +124,16 @@ def journal_filters(call: Call) -> dict[str, Any]:
     return {key: call.params.get(key) for key in ("tenant", "vendor", "operation")}
 
 
-async def get_journal(call: Call) -> Reply:
+def get_journal(call: Call) -> Reply:
     records = pipeline_of(call).journal.query(**journal_filters(call), limit=call.params.get("limit"))
     return Reply({"count": len(records), "records": [r.to_json() for r in records]})
 
 
-async def count_journal(call: Call) -> Reply:
+def count_journal(call: Call) -> Reply:
     return Reply({"count": len(pipeline_of(call).journal.query(**journal_filters(call)))})
 
 
-async def clear_journal(call: Call) -> Reply:
+def clear_journal(call: Call) -> Reply:
     pipeline_of(call).journal.clear(call.params.get("tenant"))
     return Reply({"cleared": True})
 
@@ -157,7 +157,7 @@ async def list_callbacks(call: Call) -> Reply:
     return Reply({"count": len(found), "callbacks": [d.to_json() for d in found]})
 
 
-async def redeliver_callback(call: Call) -> Reply:
+def redeliver_callback(call: Call) -> Reply:
     delivery = call.tenant.outbox.redeliver(call.params["id"])
     if delivery is None:
         raise AdminError(f"no callback {call.params['id']} in tenant {call.tenant.name}", 404)

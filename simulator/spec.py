@@ -6,7 +6,7 @@ of the spec walk openapi-core does every time (measured 35x slower than bare aio
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -96,6 +96,8 @@ class Operation:
     spec: dict[str, Any] = field(repr=False)
     pattern: re.Pattern[str] | None = None
     sources: frozenset[str] = frozenset()  # where its fields are looked up (set by the pipeline)
+    # The happy path's generated check (set by the pipeline, see validation.compile_fast_path).
+    fast_path: Callable[[Mapping[str, Any]], dict[str, Any] | None] = lambda sources: None
 
     @property
     def templated(self) -> bool:

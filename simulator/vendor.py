@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class Reply:
-    """A response before it is serialised: the body the vendor sends and its own result code."""
+    """A response before it is serialised: the body the vendor sends and its own result code.
+
+    Nothing changes a reply once it is made, so a constant one may be built once and shared."""
 
     body: Any
     status: int = 200
@@ -44,7 +46,7 @@ class Call:
     world: Any  # this vendor's world in the request's tenant
     params: dict[str, Any]
     body: Any
-    path_params: dict[str, str]
+    path_params: Mapping[str, str]
     record: JournalRecord
     raw: bytes = b""  # the body as it came; read once by the pipeline, so vendors never read it again
     principal: Any = None
@@ -60,7 +62,14 @@ class Call:
         return self.tenant.ctx
 
 
-Handler = Callable[[Call], Awaitable[Reply]]
+# A plain function for the usual in-memory work; a coroutine function only where the handler waits
+# (a callback probe, a long poll on the outbox), since a coroutine per request is measurable here.
+Handler = Callable[[Call], Reply | Awaitable[Reply]]
+
+
+async def settled(reply: Reply | Awaitable[Reply]) -> Reply:
+    """What a handler answered, awaited if it is still to come."""
+    return reply if isinstance(reply, Reply) else await reply
 
 
 class Vendor:
@@ -88,7 +97,8 @@ class Vendor:
     def param_sources(self, fld: Field, op: Operation) -> tuple[str, ...]:
         return (fld.location,)
 
-    async def authenticate(self, call: Call) -> Reply | None:
+    def authenticate(self, call: Call) -> Reply | None:
+        """A refusal, or None to go on. Plain model lookups, never I/O, so no coroutine per request."""
         return None
 
     def render_violations(self, call: Call, violations: list[Violation]) -> Reply:
@@ -105,6 +115,3 @@ class Vendor:
 
     async def render_unknown_route(self, request: web.Request, path: str, tenant: "Tenant") -> Reply:
         raise NotImplementedError
-
-    def vendor_code(self, reply: Reply) -> Any:
-        return reply.vendor_code

@@ -49,7 +49,7 @@ class DingTalkVendor(Vendor):
                  f"{', '.join(sorted(app.permissions)) or 'no permissions'})" for app in world.apps.values()]
         return lines + [f"chatid {chat.chatid}  ({chat.name}, corpId {chat.corp_id})" for chat in world.chats.values()]
 
-    async def authenticate(self, call: Call) -> Reply | None:
+    def authenticate(self, call: Call) -> Reply | None:
         """The gateway's checks, in its order: token, the app's permission, then the body's format."""
         op = call.op
         permission = op.spec.get("x-dingtalk-permission")

@@ -21,26 +21,26 @@ def topapi_ok(call: Call) -> Reply:
                  headers=TOPAPI_HEADERS, vendor_code=0)
 
 
-async def gettoken(call: Call) -> Reply:
+def gettoken(call: Call) -> Reply:
     params = call.params
     token = call.world.get_token(params.get("appkey"), params.get("appsecret"), params.get("corpid"))
     return Reply({"errcode": 0, "access_token": token.value, "errmsg": "ok", "expires_in": int(call.world.token_ttl)},
                  vendor_code=0)
 
 
-async def friendswitch_update(call: Call) -> Reply:
+def friendswitch_update(call: Call) -> Reply:
     chat = call.world.chat_of(call.principal, call.params["chatid"], INVALID_CHATID_TOPAPI)
     call.world.set_friend_switch(chat, call.principal, call.params["is_prohibit"])
     return topapi_ok(call)
 
 
-async def update_group_nick(call: Call) -> Reply:
+def update_group_nick(call: Call) -> Reply:
     chat = call.world.chat_of(call.principal, call.params["chatid"], INVALID_CHATID_TOPAPI)
     call.world.set_group_nick(chat, call.principal, call.params["userid"], call.params["group_nick"])
     return topapi_ok(call)
 
 
-async def chat_create(call: Call) -> Reply:
+def chat_create(call: Call) -> Reply:
     params = call.params
     chat = call.world.create_chat(call.principal, params["name"], params["owner"], params["useridlist"],
                                   {flag: params[flag] for flag in FLAGS if flag in params})
@@ -48,12 +48,12 @@ async def chat_create(call: Call) -> Reply:
                      conversationTag=chat.conversation_tag)
 
 
-async def chat_get(call: Call) -> Reply:
+def chat_get(call: Call) -> Reply:
     chat = call.world.chat_of(call.principal, call.params["chatid"], INVALID_CHATID_LEGACY, dissolved_too=True)
     return legacy_ok(chat_info=chat.info())
 
 
-async def chat_update(call: Call) -> Reply:
+def chat_update(call: Call) -> Reply:
     chat = call.world.chat_of(call.principal, call.params["chatid"], INVALID_CHATID_LEGACY)
     call.world.update_chat(chat, call.principal, call.params)
     return legacy_ok()
@@ -73,14 +73,14 @@ def world_of(call: Call) -> DingTalkWorld:
     return world
 
 
-async def admin_get_chat(call: Call) -> Reply:
+def admin_get_chat(call: Call) -> Reply:
     chat = world_of(call).chats.get(call.path_params["chatid"])
     if chat is None:
         raise AdminError(f"no DingTalk chat {call.path_params['chatid']} in tenant {call.tenant.name}", 404)
     return Reply(chat.dump())
 
 
-async def admin_list_chats(call: Call) -> Reply:
+def admin_list_chats(call: Call) -> Reply:
     corp_id = call.params.get("corpId")
     chats = [chat.dump() for chat in world_of(call).chats.values() if corp_id in (None, chat.corp_id)]
     return Reply({"count": len(chats), "chats": chats})

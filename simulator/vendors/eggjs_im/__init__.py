@@ -58,7 +58,7 @@ class EggjsImVendor(Vendor):
         """valparams reads the route params first, then the body of a POST or the query of a GET."""
         return ("path", "body" if op.method == "POST" else "query")
 
-    async def authenticate(self, call: Call) -> Reply | None:
+    def authenticate(self, call: Call) -> Reply | None:
         if _AUTH_PATHS.match(call.op.path):
             call.principal = call.world.authenticate(call.request.headers.get("token"))
         return None

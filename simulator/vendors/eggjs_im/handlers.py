@@ -9,52 +9,52 @@ def ok(data: Any) -> Reply:
     return Reply({"msg": "ok", "data": data}, vendor_code="ok")
 
 
-async def reg_chat(call: Call) -> Reply:
+def reg_chat(call: Call) -> Reply:
     return ok(call.world.register(call.params["username"], call.params["password"]))
 
 
-async def login_chat(call: Call) -> Reply:
+def login_chat(call: Call) -> Reply:
     return ok(call.world.login(call.params["username"], call.params["password"]))
 
 
-async def logout(call: Call) -> Reply:
+def logout(call: Call) -> Reply:
     return ok(call.world.logout(call.principal))
 
 
-async def search_user(call: Call) -> Reply:
+def search_user(call: Call) -> Reply:
     return ok(call.world.search(call.params["keyword"]))
 
 
-async def applyfriend(call: Call) -> Reply:
+def applyfriend(call: Call) -> Reply:
     return ok(call.world.apply(call.principal, call.params["friend_id"], call.params["nickname"]))
 
 
-async def listapplyfriend(call: Call) -> Reply:
+def listapplyfriend(call: Call) -> Reply:
     return ok(call.world.list_applies(call.principal, call.params["page"], call.params["limit"]))
 
 
-async def handleapply(call: Call) -> Reply:
+def handleapply(call: Call) -> Reply:
     params = call.params
     return ok(call.world.handle_apply(call.principal, params["id"], params["nickname"], params["status"]))
 
 
-async def goodfriendlist(call: Call) -> Reply:
+def goodfriendlist(call: Call) -> Reply:
     return ok(call.world.friend_list(call.principal, call.params["page"], call.params["limit"]))
 
 
-async def getgoodfriendinfo(call: Call) -> Reply:
+def getgoodfriendinfo(call: Call) -> Reply:
     return ok(call.world.friend_info(call.principal, call.params["id"]))
 
 
-async def setblackgoodfriend(call: Call) -> Reply:
+def setblackgoodfriend(call: Call) -> Reply:
     return ok(call.world.toggle_black(call.principal, call.params["id"]))
 
 
-async def setstargoodfriend(call: Call) -> Reply:
+def setstargoodfriend(call: Call) -> Reply:
     return ok(call.world.toggle_star(call.principal, call.params["id"]))
 
 
-async def set_me_or_friend_can_see(call: Call) -> Reply:
+def set_me_or_friend_can_see(call: Call) -> Reply:
     params = call.params
     return ok(call.world.set_can_see(call.principal, params["id"], params["friendlookme"], params["melookfriend"]))
 

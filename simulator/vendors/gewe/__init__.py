@@ -45,7 +45,7 @@ class GeweVendor(Vendor):
         lines.append("POST <server>/gewe/v2/api/... (or /v2/api/...); tools/getTokenId needs no token")
         return lines
 
-    async def authenticate(self, call: Call) -> Reply | None:
+    def authenticate(self, call: Call) -> Reply | None:
         """Settle what virtual time decided, then check the token as GeWe does (not on getTokenId)."""
         world: GeweWorld = call.world
         world.settle()

@@ -1,10 +1,9 @@
 """World actions that happen on the other side of the API, for ``/_chatsim/tenants/{t}/gewe/...``."""
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from simulator.admin import AdminError
-from simulator.vendor import Call, Handler, Reply
+from simulator.vendor import Call, Handler, Reply, settled
 from simulator.vendors.gewe.model.entities import as_json
 from simulator.vendors.gewe.model.world import GeweWorld, Refused
 
@@ -15,7 +14,7 @@ def _world(call: Call) -> GeweWorld:
     return world
 
 
-async def send_friend_request(call: Call) -> Reply:
+def send_friend_request(call: Call) -> Reply:
     world, params = _world(call), call.params
     request = world.person_sends_request(params["appId"], params["fromWxid"], params.get("content", ""),
                                          params.get("scene", 6), params.get("chatroomId", ""))
@@ -24,21 +23,21 @@ async def send_friend_request(call: Call) -> Reply:
                   "v4": request.ticket})
 
 
-async def decide_friend_request(call: Call) -> Reply:
+def decide_friend_request(call: Call) -> Reply:
     world = _world(call)
     request = world.person_decides(call.params["id"], call.params["decision"])
     world.publish(call.record)
     return Reply({"request": as_json(request)})
 
 
-async def list_friend_requests(call: Call) -> Reply:
+def list_friend_requests(call: Call) -> Reply:
     world, params = _world(call), call.params
     found = [as_json(r) for r in world.requests.values()
              if params.get("status") in (None, r.status) and params.get("wxid") in (None, r.sender, r.receiver)]
     return Reply({"count": len(found), "requests": found})
 
 
-async def go_offline(call: Call) -> Reply:
+def go_offline(call: Call) -> Reply:
     world = _world(call)
     device = world.take_offline(call.params["appId"])
     world.publish(call.record)
@@ -57,17 +56,18 @@ async def list_callbacks(call: Call) -> Reply:
     return Reply({"count": len(found), "callbacks": [d.to_json() for d in found]})
 
 
-def _refusals(handler: Callable[[Call], Awaitable[Reply]]) -> Handler:
+def _refusals(handler: Handler) -> Handler:
     async def run(call: Call) -> Reply:
         try:
-            return await handler(call)
+            return await settled(handler(call))
         except Refused as exc:
             raise AdminError(str(exc), exc.status) from None
 
     return run
 
 
-ADMIN_HANDLERS: dict[str, Handler] = {name: _refusals(fn) for name, fn in {
+_BY_OPERATION: dict[str, Handler] = {
     "sendFriendRequest": send_friend_request, "decideFriendRequest": decide_friend_request,
     "listFriendRequests": list_friend_requests, "goOffline": go_offline, "listCallbacks": list_callbacks,
-}.items()}
+}
+ADMIN_HANDLERS: dict[str, Handler] = {name: _refusals(fn) for name, fn in _BY_OPERATION.items()}

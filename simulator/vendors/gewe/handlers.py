@@ -5,7 +5,7 @@ caused by this request's journal record, once the handler succeeded.
 """
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from functools import cache
 from typing import Any
 
@@ -24,21 +24,21 @@ _NO_DATA: Any = object()
 
 def ok(data: Any = _NO_DATA, msg: str = OK) -> Reply:
     if data is _NO_DATA:
-        return Reply(_bare_ok(msg), vendor_code=200)
+        return _bare_ok(msg)
     return Reply({"ret": 200, "msg": msg, "data": data}, vendor_code=200)
 
 
 @cache
-def _bare_ok(msg: str) -> bytes:
-    """A success without data is the same bytes every time: encode it once."""
-    return orjson.dumps({"ret": 200, "msg": msg})
+def _bare_ok(msg: str) -> Reply:
+    """A success without data is the same answer every time: build and encode it once."""
+    return Reply(orjson.dumps({"ret": 200, "msg": msg}), vendor_code=200)
 
 
 def _parts(call: Call) -> tuple[GeweWorld, Token, dict[str, Any]]:
     return call.world, call.principal, call.params
 
 
-async def get_token_id(call: Call) -> Reply:
+def get_token_id(call: Call) -> Reply:
     return ok(call.world.issue_token(), "执行成功")
 
 
@@ -58,92 +58,102 @@ async def set_callback(call: Call) -> Reply:
     return ok()
 
 
-async def get_login_qr_code(call: Call) -> Reply:
+def get_login_qr_code(call: Call) -> Reply:
     world, token, params = _parts(call)
     return ok(world.get_login_qr(token, params["appId"]))
 
 
-async def check_login(call: Call) -> Reply:
+def check_login(call: Call) -> Reply:
     world, token, params = _parts(call)
     return ok(world.check_login(token, params["appId"], params["uuid"]))
 
 
-async def check_online(call: Call) -> Reply:
+def check_online(call: Call) -> Reply:
     world, token, params = _parts(call)
     return ok(world.check_online(token, params["appId"]))
 
 
-async def logout(call: Call) -> Reply:
+def logout(call: Call) -> Reply:
     world, token, params = _parts(call)
     world.logout(token, params["appId"])
     return ok()
 
 
-async def search(call: Call) -> Reply:
+def search(call: Call) -> Reply:
     world, token, params = _parts(call)
     return ok(world.search(token, params["appId"], params["contactsInfo"]))
 
 
-async def fetch_contacts_list(call: Call) -> Reply:
+def fetch_contacts_list(call: Call) -> Reply:
     world, token, params = _parts(call)
     return ok(world.fetch_contacts_list(token, params["appId"]))
 
 
-async def get_brief_info(call: Call) -> Reply:
+def get_brief_info(call: Call) -> Reply:
     world, token, params = _parts(call)
     return ok(world.contact_info(token, params["appId"], params["wxids"], detail=False), "获取联系人信息成功")
 
 
-async def get_detail_info(call: Call) -> Reply:
+def get_detail_info(call: Call) -> Reply:
     world, token, params = _parts(call)
     return ok(world.contact_info(token, params["appId"], params["wxids"], detail=True), "获取联系人信息成功")
 
 
-async def delete_friend(call: Call) -> Reply:
+def delete_friend(call: Call) -> Reply:
     world, token, params = _parts(call)
     world.delete_friend(token, params["appId"], params["wxid"])
     return ok()
 
 
-async def set_friend_permissions(call: Call) -> Reply:
+def set_friend_permissions(call: Call) -> Reply:
     world, token, params = _parts(call)
     world.set_friend_permissions(token, params["appId"], params["wxid"], params["onlyChat"])
     return ok(msg="设置好友权限成功")
 
 
-async def add_contacts(call: Call) -> Reply:
+def add_contacts(call: Call) -> Reply:
     world, token, params = _parts(call)
     world.add_contacts(token, params["appId"], params["scene"], params["option"], params["v3"], params["v4"],
                        params["content"])
     return ok()
 
 
-async def add_group_member_as_friend(call: Call) -> Reply:
+def add_group_member_as_friend(call: Call) -> Reply:
     world, token, params = _parts(call)
     v3 = world.add_group_member(token, params["appId"], params["chatroomId"], params["memberWxid"],
                                 params["content"])
     return ok({"v3": v3})
 
 
-async def get_chatroom_member_list(call: Call) -> Reply:
+def get_chatroom_member_list(call: Call) -> Reply:
     world, token, params = _parts(call)
     return ok(world.member_list(token, params["appId"], params["chatroomId"]))
 
 
-def _gewe(handler: Callable[[Call], Awaitable[Reply]]) -> Handler:
-    async def run(call: Call) -> Reply:
-        reply = await handler(call)
-        call.world.publish(call.record)
-        return reply
+def _gewe(handler: Handler) -> Handler:
+    """Publish the callbacks the model queued once the handler has answered."""
+    def run(call: Call) -> Reply | Awaitable[Reply]:
+        reply = handler(call)
+        if isinstance(reply, Reply):
+            call.world.publish(call.record)
+            return reply
+        return _publish_after(reply, call)
 
     return run
 
 
-HANDLERS: dict[str, Handler] = {name: _gewe(fn) for name, fn in {
+async def _publish_after(pending: Awaitable[Reply], call: Call) -> Reply:
+    reply = await pending
+    call.world.publish(call.record)
+    return reply
+
+
+_BY_OPERATION: dict[str, Handler] = {
     "getTokenId": get_token_id, "setCallback": set_callback, "loginSetCallback": set_callback,
     "getLoginQrCode": get_login_qr_code, "checkLogin": check_login, "checkOnline": check_online,
     "logout": logout, "search": search, "fetchContactsList": fetch_contacts_list,
     "getBriefInfo": get_brief_info, "getDetailInfo": get_detail_info, "deleteFriend": delete_friend,
     "setFriendPermissions": set_friend_permissions, "addContacts": add_contacts,
     "addGroupMemberAsFriend": add_group_member_as_friend, "getChatroomMemberList": get_chatroom_member_list,
-}.items()}
+}
+HANDLERS: dict[str, Handler] = {name: _gewe(fn) for name, fn in _BY_OPERATION.items()}

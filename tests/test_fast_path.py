@@ -1,0 +1,73 @@
+"""The generated happy-path check never disagrees with ``validate_fields``, the reference, and it is
+actually taken for valid requests (otherwise every request would quietly pay for both)."""
+
+from typing import Any
+
+import pytest
+from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
+
+from simulator.app import PIPELINE, Settings, build_app
+from simulator.spec import MISSING, Field, Operation
+from simulator.validation import validate_fields
+
+_APP = build_app(Settings())
+PIPE = _APP[PIPELINE]
+OPERATIONS = [op for ops in PIPE.operations.values() for op in ops]
+WRONG = [None, 0, 7, -1, 1.5, True, False, "", "x", "1", "true", "2.5", [], {}, ["a"], {"a": 1}, "a" * 300]
+_BY_TYPE = {"string": "abc", "integer": 1, "number": 1.5, "boolean": True, "array": [], "object": {}}
+
+
+def good_value(fld: Field) -> Any:
+    schema = fld.schema
+    for candidate in (schema.get("example"), *(schema.get("enum") or ()), fld.default):
+        if candidate not in (None, "") and candidate is not MISSING:
+            return candidate
+    return _BY_TYPE.get(fld.type or "string", "abc")
+
+
+def sources_for(op: Operation, values: dict[int, Any]) -> dict[str, Any]:
+    by_location: dict[str, dict[str, Any]] = {"path": {}, "body": {}, "query": {}, "header": {}}
+    for i, fld in enumerate(op.fields):
+        if values.get(i, MISSING) is not MISSING:
+            by_location[fld.sources[-1]][fld.name] = values[i]
+    return {"path": by_location["path"], "body": by_location["body"],
+            "query": MultiDictProxy(MultiDict(by_location["query"])),
+            "header": CIMultiDictProxy(CIMultiDict(by_location["header"]))}
+
+
+def inputs(op: Operation) -> list[dict[int, Any]]:
+    good = {i: good_value(fld) for i, fld in enumerate(op.fields)}
+    variants = [good]
+    for i in range(len(op.fields)):
+        variants.append({**good, i: MISSING})
+        variants.extend({**good, i: wrong} for wrong in WRONG)
+    return variants
+
+
+@pytest.mark.parametrize("op", OPERATIONS, ids=lambda op: f"{op.vendor}.{op.operation_id}")
+def test_fast_path_agrees_with_the_reference(op: Operation):
+    policy = PIPE.vendors[op.vendor].policy
+    for values in inputs(op):
+        sources = sources_for(op, values)
+        fast = op.fast_path(sources)
+        slow, violations = validate_fields(op, sources, policy)
+        if fast is not None:
+            assert violations == [], (values, fast)
+            assert fast == slow, values
+
+
+@pytest.mark.parametrize("op", OPERATIONS, ids=lambda op: f"{op.vendor}.{op.operation_id}")
+def test_fast_path_is_taken_for_a_valid_request(op: Operation):
+    sources = sources_for(op, {i: good_value(fld) for i, fld in enumerate(op.fields)})
+    slow, violations = validate_fields(op, sources, PIPE.vendors[op.vendor].policy)
+    if violations:
+        pytest.skip("no valid example to build from")
+    assert op.fast_path(sources) == slow
+
+
+def test_the_benchmarked_operation_takes_the_fast_path():
+    op = next(op for op in PIPE.operations["gewe"] if op.operation_id == "setFriendPermissions")
+    body = {"appId": "wx_benchDevice0000000001", "wxid": "wxid_bench_friend", "onlyChat": True}
+    sources = {"path": {}, "body": body, "header": CIMultiDictProxy(CIMultiDict({"X-GEWE-TOKEN": "t"}))}
+    assert op.fast_path(sources) == {"X-GEWE-TOKEN": "t", **body}
+    assert op.fast_path({**sources, "body": {**body, "onlyChat": "true"}}) is None  # coerced by the reference
