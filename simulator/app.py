@@ -25,7 +25,7 @@ from simulator.journal import Journal, JournalRecord
 from simulator.paths import DEMO_SCENARIO, SPECS_DIR
 from simulator.routing import Router, split_tenant, tenant_from_headers
 from simulator.scenarios import read_file
-from simulator.spec import Operation, extract_operations
+from simulator.spec import Operation, extract_operations, no_fast_path
 from simulator.tenants import Tenant, TenantError, TenantRegistry
 from simulator.validation import BodyError, Violation, compile_fast_path, parse_body, validate_fields
 from simulator.vendor import Call, Reply, SimError, Vendor
@@ -63,7 +63,8 @@ class Pipeline:
                 for fld in op.fields:
                     fld.sources = vendors[op.vendor].param_sources(fld, op)
                 op.sources = frozenset(source for fld in op.fields for source in fld.sources)
-                op.fast_path = compile_fast_path(op, vendors[op.vendor].policy)
+                if op.fast_path is no_fast_path:  # operations are shared by every app of the process
+                    op.fast_path = compile_fast_path(op, vendors[op.vendor].policy)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """Entry for paths aiohttp could not match exactly: templated, tenant-prefixed or unknown."""
@@ -115,7 +116,7 @@ class Pipeline:
                     if handler is None:
                         reply = vendor.render_not_implemented(op)
                     else:
-                        answer = handler(call)
+                        answer = handler(call)  # simulator.vendor.settled, inlined: no coroutine per request
                         reply = answer if isinstance(answer, Reply) else await answer
         except SimError as exc:
             reply = vendor.render_error(call, exc)
@@ -134,9 +135,7 @@ class Pipeline:
             tenant = None if admin else self.registry.get(tenant_name)
         except TenantError as exc:
             return web.json_response({"error": str(exc)}, status=400)
-        raw = buffered_body(request)
-        if raw is None:
-            raw = await request.read()
+        raw = await request.read()
         record = self._open_record(tenant, vendor, "(unknown route)", request, path, raw, journaled=not admin)
         reply = await vendor.render_unknown_route(request, path, tenant)  # type: ignore[arg-type]
         return self._finish(request, vendor, reply, [], record, started, None, NO_PARAMS)

@@ -81,6 +81,11 @@ class Field:
     sources: tuple[str, ...] = ()
 
 
+def no_fast_path(sources: Mapping[str, Any]) -> None:
+    """An operation's fast path before it is compiled: always defer to the reference loop."""
+    return None
+
+
 @dataclass(slots=True)
 class Operation:
     vendor: str
@@ -96,8 +101,9 @@ class Operation:
     spec: dict[str, Any] = field(repr=False)
     pattern: re.Pattern[str] | None = None
     sources: frozenset[str] = frozenset()  # where its fields are looked up (set by the pipeline)
-    # The happy path's generated check (set by the pipeline, see validation.compile_fast_path).
-    fast_path: Callable[[Mapping[str, Any]], dict[str, Any] | None] = lambda sources: None
+    # The happy path's generated check, compiled once per process by the first pipeline built (see
+    # validation.compile_fast_path); until then every request takes the reference loop.
+    fast_path: Callable[[Mapping[str, Any]], dict[str, Any] | None] = no_fast_path
 
     @property
     def templated(self) -> bool:
