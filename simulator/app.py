@@ -18,7 +18,7 @@ from typing import Any
 
 import aiohttp
 import orjson
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from simulator.callbacks import DEPTH_HEADER
 from simulator.journal import Journal, JournalRecord
@@ -56,7 +56,7 @@ class Pipeline:
         self.journal = journal
         self.settings = settings
         self.router = Router(vendors.values(), operations)
-        self._headers = {name: {"Content-Type": vendor.content_type} for name, vendor in vendors.items()}
+        self._headers = {vendor: {"Content-Type": vendor.content_type} for vendor in vendors.values()}
         self.response_checker: Any = None
         for ops in operations.values():
             for op in ops:
@@ -85,7 +85,7 @@ class Pipeline:
     async def _serve(self, op: Operation, path: str, vendor: Vendor, request: web.Request,
                      tenant_name: str | None = None, path_params: Mapping[str, str] = NO_PARAMS) -> web.StreamResponse:
         started = time.perf_counter()
-        admin = vendor.name == "chatsim"
+        admin = op.vendor == "chatsim"
         if admin:
             tenant_name = path_params.get("tenant", "")
         elif tenant_name is None:
@@ -99,7 +99,7 @@ class Pipeline:
         if raw is None:
             raw = await request.read()
         record = self._open_record(tenant, vendor, op.operation_id, request, path, raw, journaled=not admin)
-        world = tenant.worlds[vendor.name] if tenant is not None else None
+        world = tenant.worlds[op.vendor] if tenant is not None else None
         call = Call(request, op, tenant, world, {}, None, path_params, record, raw)
         violations: list[Violation] = []
         try:
@@ -143,9 +143,15 @@ class Pipeline:
     def _finish(self, request: web.Request, vendor: Vendor, reply: Reply, violations: list[Violation],
                 record: JournalRecord, started: float, op: Operation | None,
                 path_params: Mapping[str, str]) -> web.Response:
-        response = self._respond(vendor, reply, violations)
+        body = reply.body if type(reply.body) is bytes else encode_body(reply.body)
+        headers = self._headers[vendor]
+        if reply.headers or violations:
+            headers = {**headers, **(reply.headers or {})}
+            if violations:
+                headers[VIOLATIONS_HEADER] = json.dumps([v.to_json() for v in violations], default=str)
+        response = web.Response(body=body, status=reply.status, headers=headers)
         record.status = reply.status
-        record.response_body = response.body if isinstance(response.body, bytes) else b""
+        record.response_body = body
         record.vendor_code = reply.vendor_code
         if violations:
             record.violations = tuple(v.to_json() for v in violations)
@@ -164,7 +170,7 @@ class Pipeline:
             body: Any = {}
         else:
             try:
-                body = call.body = parse_body(raw, request.headers.get("Content-Type", ""))
+                body = call.body = parse_body(raw, request.headers.get(hdrs.CONTENT_TYPE, ""))
             except BodyError as exc:
                 return [Violation("body", "body", "json", "a JSON document", str(exc))]
             if not isinstance(body, dict):
@@ -181,19 +187,6 @@ class Pipeline:
         call.params, violations = validate_fields(op, sources, vendor.policy)
         return violations
 
-    def _respond(self, vendor: Vendor, reply: Reply, violations: list[Violation]) -> web.Response:
-        headers = self._headers[vendor.name]
-        if reply.headers or violations:
-            headers = {**headers, **(reply.headers or {})}
-            if violations:
-                headers[VIOLATIONS_HEADER] = json.dumps([v.to_json() for v in violations], default=str)
-        body = reply.body
-        if not isinstance(body, bytes):
-            # orjson hands back its 4 KiB working buffer; the journal keeps 10,000 of these bodies, so
-            # they are copied to their real size (40 MB less for a journal full of error answers).
-            body = body.encode() if isinstance(body, str) else bytes(memoryview(orjson.dumps(body)))
-        return web.Response(body=body, status=reply.status, headers=headers)
-
     def _open_record(self, tenant: Tenant | None, vendor: Vendor, operation: str, request: web.Request,
                      path: str, raw: bytes, journaled: bool) -> JournalRecord:
         if not journaled or tenant is None:
@@ -206,6 +199,13 @@ class Pipeline:
         return web.json_response(
             {"error": "no vendor of chatsim answers this path", "method": request.method, "path": path,
              "near_misses": self.router.near_misses(request.method, path)}, status=404)
+
+
+def encode_body(body: Any) -> bytes:
+    """A reply body as the bytes sent and journaled. orjson hands back its 4 KiB working buffer and
+    the journal keeps 10,000 bodies, so they are copied to their real size (40 MB less for a
+    journal full of error answers)."""
+    return body.encode() if isinstance(body, str) else bytes(memoryview(orjson.dumps(body)))
 
 
 def buffered_body(request: web.Request) -> bytes | None:

@@ -3,13 +3,14 @@
 import difflib
 from collections.abc import Iterable, Mapping
 
-from multidict import CIMultiDictProxy
+from multidict import CIMultiDictProxy, istr
 
 from simulator.spec import Operation
 from simulator.tenants import DEFAULT_TENANT
 from simulator.vendor import Vendor
 
-TENANT_HEADER = "X-Chatsim-Tenant"
+# Header names as istr: multidict then skips case-folding the name on every lookup.
+TENANT_HEADER = istr("X-Chatsim-Tenant")
 TENANT_PREFIX = "/_t/"
 
 

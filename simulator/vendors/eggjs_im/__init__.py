@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+from multidict import istr
 
 from simulator.spec import Field, Operation
 from simulator.tenants import Tenant, TenantContext
@@ -20,6 +21,8 @@ from simulator.vendors.eggjs_im import errors
 from simulator.vendors.eggjs_im.handlers import HANDLERS
 from simulator.vendors.eggjs_im.model import World
 from simulator.vendors.eggjs_im.scenario import build_world
+
+TOKEN_HEADER = istr("token")
 
 # egg-path-matching turns `match: '/api/chat'` into path-to-regexp with end:false: a whole-segment
 # prefix, case-insensitive.
@@ -60,7 +63,7 @@ class EggjsImVendor(Vendor):
 
     def authenticate(self, call: Call) -> Reply | None:
         if _AUTH_PATHS.match(call.op.path):
-            call.principal = call.world.authenticate(call.request.headers.get("token"))
+            call.principal = call.world.authenticate(call.request.headers.get(TOKEN_HEADER))
         return None
 
     def render_violations(self, call: Call, violations: list[Violation]) -> Reply:
@@ -79,7 +82,7 @@ class EggjsImVendor(Vendor):
         world: World = tenant.worlds[self.name]
         if _AUTH_PATHS.match(path):
             try:
-                world.authenticate(request.headers.get("token"))
+                world.authenticate(request.headers.get(TOKEN_HEADER))
             except errors.EggError as exc:
                 return errors.render_error(exc, _prod(world))
         return errors.fail(errors.NOT_FOUND, 404)

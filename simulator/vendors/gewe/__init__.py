@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+from multidict import istr
 
 from simulator.spec import Operation
 from simulator.validation import Violation
@@ -15,7 +16,7 @@ from simulator.vendors.gewe.handlers import HANDLERS
 from simulator.vendors.gewe.model.build import build_world
 from simulator.vendors.gewe.model.world import GeweWorld
 
-TOKEN_HEADER = "X-GEWE-TOKEN"
+TOKEN_HEADER = istr("X-GEWE-TOKEN")
 
 
 class GeweVendor(Vendor):

@@ -6,7 +6,6 @@ caused by this request's journal record, once the handler succeeded.
 
 import time
 from collections.abc import Awaitable
-from functools import cache
 from typing import Any
 
 import orjson
@@ -19,19 +18,19 @@ from simulator.vendors.gewe.model.entities import Token
 from simulator.vendors.gewe.model.world import GeweWorld
 
 OK = "操作成功"
-_NO_DATA: Any = object()
 
 
-def ok(data: Any = _NO_DATA, msg: str = OK) -> Reply:
-    if data is _NO_DATA:
-        return _bare_ok(msg)
+def ok(data: Any, msg: str = OK) -> Reply:
     return Reply({"ret": 200, "msg": msg, "data": data}, vendor_code=200)
 
 
-@cache
 def _bare_ok(msg: str) -> Reply:
-    """A success without data is the same answer every time: build and encode it once."""
+    """A success without data is the same answer every time: built and encoded once, at import."""
     return Reply(orjson.dumps({"ret": 200, "msg": msg}), vendor_code=200)
+
+
+DONE = _bare_ok(OK)
+PERMISSIONS_SET = _bare_ok("设置好友权限成功")
 
 
 def _parts(call: Call) -> tuple[GeweWorld, Token, dict[str, Any]]:
@@ -55,7 +54,7 @@ async def set_callback(call: Call) -> Reply:
     if error is not None or status is None or not 200 <= status < 300:
         raise GeweError(f"{url} push msg err")
     world.set_callback(token, url)
-    return ok()
+    return DONE
 
 
 def get_login_qr_code(call: Call) -> Reply:
@@ -76,7 +75,7 @@ def check_online(call: Call) -> Reply:
 def logout(call: Call) -> Reply:
     world, token, params = _parts(call)
     world.logout(token, params["appId"])
-    return ok()
+    return DONE
 
 
 def search(call: Call) -> Reply:
@@ -102,20 +101,20 @@ def get_detail_info(call: Call) -> Reply:
 def delete_friend(call: Call) -> Reply:
     world, token, params = _parts(call)
     world.delete_friend(token, params["appId"], params["wxid"])
-    return ok()
+    return DONE
 
 
 def set_friend_permissions(call: Call) -> Reply:
     world, token, params = _parts(call)
     world.set_friend_permissions(token, params["appId"], params["wxid"], params["onlyChat"])
-    return ok(msg="设置好友权限成功")
+    return PERMISSIONS_SET
 
 
 def add_contacts(call: Call) -> Reply:
     world, token, params = _parts(call)
     world.add_contacts(token, params["appId"], params["scene"], params["option"], params["v3"], params["v4"],
                        params["content"])
-    return ok()
+    return DONE
 
 
 def add_group_member_as_friend(call: Call) -> Reply:
@@ -135,7 +134,8 @@ def _gewe(handler: Handler) -> Handler:
     def run(call: Call) -> Reply | Awaitable[Reply]:
         reply = handler(call)
         if isinstance(reply, Reply):
-            call.world.publish(call.record)
+            if call.world.queued:
+                call.world.publish(call.record)
             return reply
         return _publish_after(reply, call)
 

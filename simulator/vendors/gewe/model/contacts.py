@@ -4,7 +4,7 @@ from typing import Any
 
 from simulator.vendors.gewe import callbacks
 from simulator.vendors.gewe.errors import GeweError
-from simulator.vendors.gewe.model.entities import Chatroom, Person, Token, pinyin
+from simulator.vendors.gewe.model.entities import Chatroom, Contact, Person, Token, pinyin
 from simulator.vendors.gewe.model.state import WorldState
 
 NOT_FOUND = "用户不存在"
@@ -81,19 +81,20 @@ class ContactRules(WorldState):
             raise GeweError(action, "-1", NOT_IN_ROOM)
         return room
 
-    def friend(self, token: Token, app_id: str, wxid: str, action: str) -> str:
-        """The account, when ``wxid`` is one of its friends."""
+    def friend(self, token: Token, app_id: str, wxid: str, action: str) -> tuple[str, Contact]:
+        """The account and its contact entry for ``wxid``, when that is one of its friends."""
         me = self.account(token, app_id, action)
-        if not self.is_friend(me, wxid):
+        contact = self.contacts_of(me).get(wxid)
+        if contact is None:
             raise GeweError(action, "-1", NOT_FRIEND)
-        return me
+        return me, contact
 
     def set_friend_permissions(self, token: Token, app_id: str, wxid: str, only_chat: bool) -> None:
-        me = self.friend(token, app_id, wxid, "设置好友权限失败")
-        self.contacts[me][wxid].only_chat = only_chat
+        _, contact = self.friend(token, app_id, wxid, "设置好友权限失败")
+        contact.only_chat = only_chat
 
     def delete_friend(self, token: Token, app_id: str, wxid: str) -> None:
         """One-sided, as in WeChat: the other side keeps the account until they delete it too."""
-        me = self.friend(token, app_id, wxid, "删除好友失败")
+        me, _ = self.friend(token, app_id, wxid, "删除好友失败")
         del self.contacts[me][wxid]
         self.emit_to(me, lambda app: callbacks.del_contacts(app, me, wxid))

@@ -82,7 +82,7 @@ class LoginRules(WorldState):
     def go_offline(self, device: Device) -> None:
         """The account drops (the phone logged it out, risk control...): GeWe pushes Offline."""
         assert device.wxid is not None
-        self._events.append((device.app_id, device.token, callbacks.offline(device.app_id, device.wxid)))
+        self.queued.append((device.app_id, device.token, callbacks.offline(device.app_id, device.wxid)))
         device.online, device.online_since, device.login = False, None, None
 
     def check_callback_token(self, token: Token, body_token: str) -> None:

@@ -5,6 +5,7 @@ exactly as it was. Callbacks are queued as events and handed to the outbox by ``
 the caller runs once the change succeeded, naming the journal record that caused it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,8 @@ class WorldState:
     def __init__(self, ctx: TenantContext, settings: Settings, people: dict[str, Person],
                  tokens: dict[str, Token], devices: dict[str, Device], chatrooms: dict[str, Chatroom]) -> None:
         self.ctx = ctx
+        # The tenant's virtual clock, bound once: every request reads it at least twice.
+        self.now: Callable[[], float] = ctx.clock.now
         self.settings = settings
         self.people = people
         self.tokens = tokens
@@ -54,10 +57,7 @@ class WorldState:
         self.next_due = float("inf")
         self.new_msg_ids: set[int] = set()
         self.msg_seq = ctx.ids.randint(600_000_000, 700_000_000)
-        self._events: list[tuple[str, str, dict[str, Any]]] = []
-
-    def now(self) -> float:
-        return self.ctx.clock.now()
+        self.queued: list[tuple[str, str, dict[str, Any]]] = []  # this request's events, until publish
 
     # --- lookups -------------------------------------------------------------------------------
 
@@ -118,7 +118,7 @@ class WorldState:
     def emit_to(self, wxid: str, build: Any) -> None:
         """Queue ``build(app_id)`` for every online device of the account ``wxid``."""
         for device in self.online_devices(wxid):
-            self._events.append((device.app_id, device.token, build(device.app_id)))
+            self.queued.append((device.app_id, device.token, build(device.app_id)))
 
     def message_ids(self) -> callbacks.MessageIds:
         new_msg_id = self.ctx.ids.new_msg_id()
@@ -130,9 +130,9 @@ class WorldState:
 
     def publish(self, record: JournalRecord | None) -> None:
         """Hand the queued events to the outbox, to the callback URL each token has right now."""
-        if not self._events:
+        if not self.queued:
             return
-        events, self._events = self._events, []
+        events, self.queued = self.queued, []
         for app_id, token, payload in events:
             url = self.tokens[token].callback_url
             self.ctx.outbox.emit("gewe", payload["TypeName"], url, payload, key=app_id, record=record)
