@@ -19,14 +19,15 @@ from typing import Any
 import aiohttp
 import orjson
 from aiohttp import hdrs, web
+from multidict import CIMultiDict
 
 from simulator.callbacks import DEPTH_HEADER
-from simulator.journal import Journal, JournalRecord
+from simulator.journal import Journal, JournalNotes
 from simulator.paths import DEMO_SCENARIO, SPECS_DIR
 from simulator.routing import Router, split_tenant, tenant_from_headers
 from simulator.scenarios import read_file
 from simulator.spec import Operation, extract_operations, no_fast_path
-from simulator.tenants import Tenant, TenantError, TenantRegistry
+from simulator.tenants import TenantError, TenantRegistry
 from simulator.validation import BodyError, Violation, compile_fast_path, parse_body, validate_fields
 from simulator.vendor import Call, Reply, SimError, Vendor
 
@@ -56,7 +57,8 @@ class Pipeline:
         self.journal = journal
         self.settings = settings
         self.router = Router(vendors.values(), operations)
-        self._headers = {vendor: {"Content-Type": vendor.content_type} for vendor in vendors.values()}
+        # Built once as the CIMultiDict aiohttp keeps, which it copies faster than a dict.
+        self._headers = {vendor: CIMultiDict({hdrs.CONTENT_TYPE: vendor.content_type}) for vendor in vendors.values()}
         self.response_checker: Any = None
         for ops in operations.values():
             for op in ops:
@@ -98,9 +100,11 @@ class Pipeline:
         raw = buffered_body(request)
         if raw is None:
             raw = await request.read()
-        record = self._open_record(tenant, vendor, op.operation_id, request, path, raw, journaled=not admin)
-        world = tenant.worlds[op.vendor] if tenant is not None else None
-        call = Call(request, op, tenant, world, {}, None, path_params, record, raw)
+        if tenant is None:
+            arrived, world = 0.0, None
+        else:
+            arrived, world = tenant.clock.now(), tenant.worlds[op.vendor]
+        call = Call(request, op, tenant, world, {}, None, path_params, raw, arrived)
         violations: list[Violation] = []
         try:
             # 3. vendor auth
@@ -124,7 +128,14 @@ class Pipeline:
             log.exception("unhandled error in %s %s", op.vendor, op.operation_id)
             reply = vendor.render_internal_error(call, exc)
         # 6. journal
-        return self._finish(request, vendor, reply, violations, record, started, op, path_params)
+        response, body = self._respond(vendor, reply, violations)
+        if self.response_checker is not None and not admin:
+            found = self.response_checker(op, reply, body, path_params, response.headers["Content-Type"])
+            if found:
+                call.record.response_check += tuple(found)
+        self._journal(request, path, vendor, reply, body, violations, started, arrived, tenant_name,
+                      op.operation_id, raw, call.notes, not admin)
+        return response
 
     async def _unknown_route(self, request: web.Request, path: str, tenant_name: str,
                              vendor: Vendor) -> web.StreamResponse:
@@ -136,32 +147,35 @@ class Pipeline:
         except TenantError as exc:
             return web.json_response({"error": str(exc)}, status=400)
         raw = await request.read()
-        record = self._open_record(tenant, vendor, "(unknown route)", request, path, raw, journaled=not admin)
+        arrived = tenant.clock.now() if tenant is not None else 0.0
         reply = await vendor.render_unknown_route(request, path, tenant)  # type: ignore[arg-type]
-        return self._finish(request, vendor, reply, [], record, started, None, NO_PARAMS)
+        response, body = self._respond(vendor, reply, [])
+        self._journal(request, path, vendor, reply, body, [], started, arrived, tenant_name, "(unknown route)", raw,
+                      None, not admin)
+        return response
 
-    def _finish(self, request: web.Request, vendor: Vendor, reply: Reply, violations: list[Violation],
-                record: JournalRecord, started: float, op: Operation | None,
-                path_params: Mapping[str, str]) -> web.Response:
+    def _respond(self, vendor: Vendor, reply: Reply, violations: list[Violation]) -> tuple[web.Response, bytes]:
         body = reply.body if type(reply.body) is bytes else encode_body(reply.body)
         headers = self._headers[vendor]
         if reply.headers or violations:
-            headers = {**headers, **(reply.headers or {})}
+            headers = headers.copy()
+            headers.update(reply.headers or {})
             if violations:
                 headers[VIOLATIONS_HEADER] = json.dumps([v.to_json() for v in violations], default=str)
-        response = web.Response(body=body, status=reply.status, headers=headers)
-        record.status = reply.status
-        record.response_body = body
-        record.vendor_code = reply.vendor_code
-        if violations:
-            record.violations = tuple(v.to_json() for v in violations)
-        record.duration_ms = (time.perf_counter() - started) * 1000
-        if self.response_checker is not None and op is not None and vendor.name != "chatsim":
-            self.response_checker(op, reply, record, path_params, response.headers["Content-Type"])
+        return web.Response(body=body, status=reply.status, headers=headers), body
+
+    def _journal(self, request: web.Request, path: str, vendor: Vendor, reply: Reply, body: bytes,
+                 violations: list[Violation], started: float, arrived: float, tenant: str, operation: str,
+                 raw: bytes, notes: JournalNotes | None, journaled: bool) -> None:
+        """One record per answered request, and its log line; the admin API's own requests are only logged."""
+        duration_ms = (time.perf_counter() - started) * 1000
+        if journaled:
+            self.journal.append(arrived, tenant, vendor.name, operation, request.method, path, request.query_string,
+                                raw, reply.status, body, reply.vendor_code,
+                                tuple(v.to_json() for v in violations) if violations else (), duration_ms, notes)
         if not self.settings.quiet:
-            log.info("%s %s %s %d %s %.2fms", request.method, request.path, record.tenant, reply.status,
-                     record.vendor_code, record.duration_ms)
-        return response
+            log.info("%s %s %s %d %s %.2fms", request.method, request.path, tenant, reply.status,
+                     reply.vendor_code, duration_ms)
 
     def _validate(self, vendor: Vendor, call: Call) -> list[Violation]:
         request, op, raw = call.request, call.op, call.raw
@@ -175,25 +189,17 @@ class Pipeline:
                 return [Violation("body", "body", "json", "a JSON document", str(exc))]
             if not isinstance(body, dict):
                 return [Violation("body", "body", "type", "object", type(body).__name__)]
+        params = op.fast_path(request, call.path_params, body)
+        if params is not None:
+            call.params = params
+            return []
         sources = {"path": call.path_params, "body": body}
         if "query" in op.sources:  # parsing the query string costs; most operations have none
             sources["query"] = request.query
         if "header" in op.sources:
             sources["header"] = request.headers
-        params = op.fast_path(sources)
-        if params is not None:
-            call.params = params
-            return []
         call.params, violations = validate_fields(op, sources, vendor.policy)
         return violations
-
-    def _open_record(self, tenant: Tenant | None, vendor: Vendor, operation: str, request: web.Request,
-                     path: str, raw: bytes, journaled: bool) -> JournalRecord:
-        if not journaled or tenant is None:
-            return JournalRecord(0, 0.0, tenant.name if tenant else "", vendor.name, operation, request.method,
-                                 path, "", b"")
-        return self.journal.open(tenant.clock.now(), tenant.name, vendor.name, operation, request.method, path,
-                                 request.query_string, raw)
 
     def _no_route(self, request: web.Request, path: str) -> web.Response:
         return web.json_response(

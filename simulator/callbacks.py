@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from simulator.clock import VirtualClock
-from simulator.journal import JournalRecord
+from simulator.journal import JournalNotes
 
 DEFAULT_RETRY_SCHEDULE = (5.0, 30.0, 120.0, 600.0, 3600.0)
 DEPTH_HEADER = "X-Chatsim-Callback-Depth"
@@ -53,7 +53,7 @@ class Delivery:
     next_at: float
     status: str = "pending"  # pending | retrying | delivered | dead | no_target
     attempts: list[dict[str, Any]] = field(default_factory=list)
-    record: JournalRecord | None = field(default=None, repr=False)
+    record: JournalNotes | None = field(default=None, repr=False)
     payload_check: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -95,7 +95,7 @@ class Outbox:
         return self._deliveries
 
     def emit(self, vendor: str, kind: str, url: str | None, payload: dict[str, Any], key: str,
-             record: JournalRecord | None = None) -> Delivery:
+             record: JournalNotes | None = None) -> Delivery:
         now = self._clock.now()
         delivery = Delivery(len(self._deliveries) + 1, vendor, kind, url, payload, key, now, now, record=record)
         self._deliveries.append(delivery)

@@ -3,6 +3,12 @@
 A record holds what was sent, what was answered and every callback delivery attempt the request
 caused. The journal is a bounded ring buffer, so memory stays flat under load; bodies are kept as
 the bytes that crossed the wire and decoded only when someone reads the journal.
+
+A request is journaled when it has been answered, as one plain tuple: no object per request for
+the garbage collector to walk again and again while the record sits in the ring. What a request
+causes beyond its answer (callback attempts, problems the response and payload checks find) goes
+on a small ``JournalNotes`` made only for the requests that ask for one. Readers get
+``JournalRecord`` views built from both.
 """
 
 from collections import deque
@@ -22,7 +28,19 @@ def decode_body(raw: bytes) -> Any:
 
 
 @dataclass(slots=True)
+class JournalNotes:
+    """The part of a record that may still grow after the answer, e.g. when a callback is retried.
+    Its id is the record's, stamped when the request is journaled (0 for requests never journaled)."""
+
+    id: int = 0
+    callbacks: tuple[dict[str, Any], ...] = ()
+    response_check: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
 class JournalRecord:
+    """One journaled request as readers see it; the field order is the ring's tuple order."""
+
     id: int
     time: float
     tenant: str
@@ -32,15 +50,13 @@ class JournalRecord:
     path: str
     query: str
     request_body: bytes
-    status: int = 0
-    response_body: bytes = b""
-    vendor_code: Any = None
-    # Tuples, so that the common record (no violations, no callbacks) shares one empty value
-    # instead of allocating three lists per request and keeping them alive in the ring.
-    violations: tuple[dict[str, Any], ...] = ()
+    status: int
+    response_body: bytes
+    vendor_code: Any
+    violations: tuple[dict[str, Any], ...]
+    duration_ms: float
     callbacks: tuple[dict[str, Any], ...] = ()
     response_check: tuple[str, ...] = ()
-    duration_ms: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -60,34 +76,59 @@ class JournalRecord:
         }
 
 
+_ID, _TENANT, _VENDOR, _OPERATION = 0, 2, 3, 4
+
+
 class Journal:
     def __init__(self, capacity: int = 10_000) -> None:
-        self._records: deque[JournalRecord] = deque(maxlen=capacity)
+        self._entries: deque[tuple[Any, ...]] = deque(maxlen=capacity)
+        self._notes: dict[int, JournalNotes] = {}
         self._next_id = 1
 
     @property
     def capacity(self) -> int:
-        return self._records.maxlen or 0
+        return self._entries.maxlen or 0
 
-    def open(self, time: float, tenant: str, vendor: str, operation: str, method: str, path: str,
-             query: str, body: bytes) -> JournalRecord:
-        record = JournalRecord(self._next_id, time, tenant, vendor, operation, method, path, query, body)
-        self._next_id += 1
-        self._records.append(record)
-        return record
+    def append(self, time: float, tenant: str, vendor: str, operation: str, method: str, path: str, query: str,
+               request_body: bytes, status: int, response_body: bytes, vendor_code: Any,
+               violations: tuple[dict[str, Any], ...], duration_ms: float, notes: JournalNotes | None) -> int:
+        """Journal an answered request; returns its record id."""
+        record_id = self._next_id
+        self._next_id = record_id + 1
+        self._entries.append((record_id, time, tenant, vendor, operation, method, path, query, request_body, status,
+                              response_body, vendor_code, violations, duration_ms))
+        if notes is not None:
+            notes.id = record_id
+            self._notes[record_id] = notes
+            if len(self._notes) > 2 * self.capacity:  # pruned in batches, so each append stays O(1)
+                self._forget_notes()
+        return record_id
 
     def query(self, tenant: str | None = None, vendor: str | None = None, operation: str | None = None,
               limit: int | None = None) -> list[JournalRecord]:
-        found = [r for r in self._records
-                 if (tenant is None or r.tenant == tenant)
-                 and (vendor is None or r.vendor == vendor)
-                 and (operation is None or r.operation == operation)]
-        return found[-limit:] if limit else found
+        found = [entry for entry in self._entries
+                 if (tenant is None or entry[_TENANT] == tenant)
+                 and (vendor is None or entry[_VENDOR] == vendor)
+                 and (operation is None or entry[_OPERATION] == operation)]
+        return [self._record(entry) for entry in (found[-limit:] if limit else found)]
 
     def clear(self, tenant: str | None = None) -> None:
         if tenant is None:
-            self._records.clear()
+            self._entries.clear()
         else:
-            kept = [r for r in self._records if r.tenant != tenant]
-            self._records.clear()
-            self._records.extend(kept)
+            kept = [entry for entry in self._entries if entry[_TENANT] != tenant]
+            self._entries.clear()
+            self._entries.extend(kept)
+        self._forget_notes()
+
+    def _record(self, entry: tuple[Any, ...]) -> JournalRecord:
+        record = JournalRecord(*entry)
+        notes = self._notes.get(entry[_ID])
+        if notes is not None:
+            record.callbacks, record.response_check = notes.callbacks, notes.response_check
+        return record
+
+    def _forget_notes(self) -> None:
+        """Drop the notes of records that have left the ring."""
+        kept = {entry[_ID] for entry in self._entries}
+        self._notes = {record_id: notes for record_id, notes in self._notes.items() if record_id in kept}

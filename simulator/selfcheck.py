@@ -20,7 +20,6 @@ from openapi_core import OpenAPI
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-from simulator.journal import JournalRecord
 from simulator.paths import SPECS_DIR
 from simulator.spec import Operation, load_document
 from simulator.vendor import Reply, Vendor
@@ -78,12 +77,12 @@ class ResponseChecker:
         response = _Response(status, content_type.lower(), Headers({"Content-Type": content_type}), body)
         return [_describe(error) for error in self._apis[op.vendor].iter_response_errors(request, response)]
 
-    def __call__(self, op: Operation, reply: Reply, record: JournalRecord, path_params: Mapping[str, str],
-                 content_type: str) -> None:
-        found = self.problems(op, path_params, reply.status, content_type, record.response_body)
+    def __call__(self, op: Operation, reply: Reply, body: bytes, path_params: Mapping[str, str],
+                 content_type: str) -> list[str]:
+        found = self.problems(op, path_params, reply.status, content_type, body)
         if found:
-            record.response_check += tuple(found)
             log.error("RESPONSE DOES NOT MATCH SPEC: %s %s -> %s", op.vendor, op.operation_id, found)
+        return found
 
 
 def _describe(error: Any) -> str:

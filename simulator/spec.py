@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import fastjsonschema
 import yaml
@@ -81,7 +81,22 @@ class Field:
     sources: tuple[str, ...] = ()
 
 
-def no_fast_path(sources: Mapping[str, Any]) -> None:
+class RequestParts(Protocol):
+    """What an operation's generated check reads from a request besides the path and body
+    (aiohttp's Request is one)."""
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+    @property
+    def query(self) -> Mapping[str, str]: ...
+
+
+# (request, path parameters, parsed body) -> the typed values, or None for the reference loop.
+FastPath = Callable[[RequestParts, Mapping[str, str], Mapping[str, Any]], dict[str, Any] | None]
+
+
+def no_fast_path(request: RequestParts, path: Mapping[str, str], body: Mapping[str, Any]) -> None:
     """An operation's fast path before it is compiled: always defer to the reference loop."""
     return None
 
@@ -103,7 +118,7 @@ class Operation:
     sources: frozenset[str] = frozenset()  # where its fields are looked up (set by the pipeline)
     # The happy path's generated check, compiled once per process by the first pipeline built (see
     # validation.compile_fast_path); until then every request takes the reference loop.
-    fast_path: Callable[[Mapping[str, Any]], dict[str, Any] | None] = no_fast_path
+    fast_path: FastPath = no_fast_path
 
     @property
     def templated(self) -> bool:

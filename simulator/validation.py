@@ -7,7 +7,7 @@ and booleans as strings (form bodies always do, nonebot and the Java TOP SDK do 
 """
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -16,7 +16,7 @@ import orjson
 from fastjsonschema import JsonSchemaValueException
 from multidict import istr
 
-from simulator.spec import MISSING, Field, Operation, to_json_schema
+from simulator.spec import MISSING, FastPath, Field, Operation, to_json_schema
 
 _INT = re.compile(r"^[+-]?\d+$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -120,22 +120,24 @@ def validate_fields(op: Operation, sources: dict[str, Any], policy: Policy) -> t
 _EXACT = {"string": ("str",), "boolean": ("bool",), "integer": ("int",), "number": ("int", "float"),
           "object": ("dict",), "array": ("list",)}
 _NOT_CONSTRAINTS = {"type", "description", "title", "default", "$comment"}
+_REQUEST_PART = {"header": "headers", "query": "query"}
 
 
-def compile_fast_path(op: Operation, policy: Policy) -> Callable[[Mapping[str, Any]], dict[str, Any] | None]:
+
+def compile_fast_path(op: Operation, policy: Policy) -> FastPath:
     """Straight-line Python for one operation's happy path, generated once at start-up.
 
     It answers the typed values when every field is present (or defaulted), already of its declared
     type and valid; anything else (a missing field, a string to coerce, an empty value a vendor
     treats as missing, a failed check) answers None, and ``validate_fields``, the reference, runs
     and says what is wrong. The generic loop costs about 450 ns a field, this about a tenth: each
-    value lives in a local, a required field's type test also rejects its absence, and the values
-    are built with one dict display.
+    value lives in a local, a required field's type test also rejects its absence, the values are
+    built with one dict display, and headers and query are read only by operations that have them.
     """
     env: dict[str, Any] = {"MISSING": MISSING, "JsonSchemaValueException": JsonSchemaValueException,
                            "coerce": policy.coerce}
-    lines = ["def fast_path(sources):"]
-    lines += [f"    s_{name} = sources[{name!r}]" for name in sorted({s for f in op.fields for s in f.sources})]
+    lines = ["def fast_path(request, s_path, s_body):"]
+    lines += [f"    s_{name} = request.{_REQUEST_PART[name]}" for name in sorted(op.sources & _REQUEST_PART.keys())]
     always, optional = [], []
     for i, fld in enumerate(op.fields):
         env[f"field{i}"], env[f"validate{i}"], env[f"default{i}"] = fld, fld.validate, fld.default

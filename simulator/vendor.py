@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from aiohttp import web
 
-from simulator.journal import JournalRecord
+from simulator.journal import JournalNotes
 from simulator.spec import Field, Operation
 from simulator.validation import Policy, Violation
 
@@ -47,9 +47,18 @@ class Call:
     params: dict[str, Any]
     body: Any
     path_params: Mapping[str, str]
-    record: JournalRecord
     raw: bytes = b""  # the body as it came; read once by the pipeline, so vendors never read it again
+    now: float = 0.0  # the tenant's virtual time when the request arrived, read once (the journal's time)
     principal: Any = None
+    notes: JournalNotes | None = None
+
+    @property
+    def record(self) -> JournalNotes:
+        """This request's journal notes, for what it causes (callback attempts, check problems).
+        Made on first use: most requests cause nothing, and then the record is one plain tuple."""
+        if self.notes is None:
+            self.notes = JournalNotes()
+        return self.notes
 
     @property
     def tenant(self) -> "Tenant":

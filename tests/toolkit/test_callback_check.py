@@ -6,7 +6,7 @@ import pytest
 
 from simulator.callbacks import CallbackSettings, Outbox
 from simulator.clock import VirtualClock
-from simulator.journal import Journal
+from simulator.journal import Journal, JournalNotes
 from simulator.paths import SPECS_DIR
 from simulator.selfcheck import CallbackChecker
 
@@ -43,12 +43,17 @@ def test_a_kind_without_a_schema_is_a_problem_and_a_vendor_without_a_file_is_not
 def test_the_outbox_records_mismatches_on_the_delivery_and_the_journal_record(checker, caplog):
     outbox = Outbox(VirtualClock(), CallbackSettings(), sender=None)
     outbox.checker = checker
-    record = Journal().open(0.0, "t", "acme", "sendPing", "POST", "/ping", "", b"{}")
-    good = outbox.emit("acme", "Ping", None, {"TypeName": "Ping", "Data": {"From": {"string": "a"}}}, "k", record)
-    bad = outbox.emit("acme", "Ping", None, {"TypeName": "Ping", "Data": {}}, "k", record)
+    notes = JournalNotes()
+    good = outbox.emit("acme", "Ping", None, {"TypeName": "Ping", "Data": {"From": {"string": "a"}}}, "k", notes)
+    bad = outbox.emit("acme", "Ping", None, {"TypeName": "Ping", "Data": {}}, "k", notes)
+    journal = Journal()
+    record_id = journal.append(0.0, "t", "acme", "sendPing", "POST", "/ping", "", b"{}", 200, b"{}", None, (), 1.0,
+                               notes)
     assert good.payload_check == []
     assert bad.payload_check == ["Data: 'From' is a required property"]
     assert bad.to_json()["payload_check"] == bad.payload_check
+    assert bad.to_json()["caused_by"] == record_id
+    [record] = journal.query()
     assert record.response_check == ("callback #2 Ping: Data: 'From' is a required property",)
     assert list(checker.mismatches) == ["callback #2 acme Ping: Data: 'From' is a required property"]
     assert "CALLBACK DOES NOT MATCH ITS SCHEMA" in caplog.text

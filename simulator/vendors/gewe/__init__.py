@@ -33,7 +33,7 @@ class GeweVendor(Vendor):
         return build_world(sections, ctx)
 
     def dump(self, world: GeweWorld) -> Any:
-        world.settle()
+        world.settle(world.now())
         return world.dump()
 
     def credentials(self, world: GeweWorld) -> list[str]:
@@ -49,7 +49,7 @@ class GeweVendor(Vendor):
     def authenticate(self, call: Call) -> Reply | None:
         """Settle what virtual time decided, then check the token as GeWe does (not on getTokenId)."""
         world: GeweWorld = call.world
-        world.settle()
+        world.settle(call.now)
         if call.op.operation_id == "getTokenId":
             return None
         value = call.request.headers.get(TOKEN_HEADER, "")

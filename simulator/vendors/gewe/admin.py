@@ -10,7 +10,7 @@ from simulator.vendors.gewe.model.world import GeweWorld, Refused
 
 def _world(call: Call) -> GeweWorld:
     world: GeweWorld = call.tenant.worlds["gewe"]
-    world.settle()
+    world.settle(world.now())
     return world
 
 

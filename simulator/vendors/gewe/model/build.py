@@ -76,7 +76,7 @@ def build_world(sections: list[dict[str, Any]], ctx: TenantContext) -> GeweWorld
     chatrooms = {room_id: _chatroom(spec, people) for room_id, spec in rooms.items()}
     world = GeweWorld(ctx, settings, people, tokens, devices, chatrooms)
     world.contacts = _contacts(people, _by_key(sections, "people", "wxid"), now)
-    ctx.clock.on_advance(world.settle)
+    ctx.clock.on_advance(lambda: world.settle(world.now()))
     return world
 
 

@@ -108,9 +108,8 @@ class FriendRules(ContactRules):
                 self.emit_to(me, lambda app, me=me, person=person, contact=contact, v3=v3:
                              callbacks.mod_contacts(app, me, person, contact, v3))
 
-    def settle(self) -> None:
-        """Apply what virtual time has decided: timed acceptances, expiries."""
-        now = self.now()
+    def settle(self, now: float) -> None:
+        """Apply what virtual time has decided by ``now``: timed acceptances, expiries."""
         if now < self.next_due:
             return
         self.next_due = float("inf")

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.journal import JournalRecord
+from simulator.journal import JournalNotes
 from simulator.tenants import TenantContext
 from simulator.vendors.gewe import callbacks
 from simulator.vendors.gewe.errors import DEVICE_MISSING, OFFLINE, GeweError
@@ -128,7 +128,7 @@ class WorldState:
         self.msg_seq += 1
         return callbacks.MessageIds(self.ctx.ids.msg_id(), new_msg_id, self.msg_seq, int(self.now()))
 
-    def publish(self, record: JournalRecord | None) -> None:
+    def publish(self, record: JournalNotes | None) -> None:
         """Hand the queued events to the outbox, to the callback URL each token has right now."""
         if not self.queued:
             return
