@@ -137,7 +137,8 @@ def compile_fast_path(op: Operation, policy: Policy) -> FastPath:
     env: dict[str, Any] = {"MISSING": MISSING, "JsonSchemaValueException": JsonSchemaValueException,
                            "coerce": policy.coerce}
     lines = ["def fast_path(request, s_path, s_body):"]
-    lines += [f"    s_{name} = request.{_REQUEST_PART[name]}" for name in sorted(op.sources & _REQUEST_PART.keys())]
+    parts = sorted(op.sources.intersection(_REQUEST_PART))
+    lines += [f"    s_{name} = request.{_REQUEST_PART[name]}" for name in parts]
     always, optional = [], []
     for i, fld in enumerate(op.fields):
         env[f"field{i}"], env[f"validate{i}"], env[f"default{i}"] = fld, fld.validate, fld.default
