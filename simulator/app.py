@@ -128,12 +128,13 @@ class Pipeline:
             log.exception("unhandled error in %s %s", op.vendor, op.operation_id)
             reply = vendor.render_internal_error(call, exc)
         # 6. journal
-        response, body = self._respond(vendor, reply, violations)
+        reported = tuple(v.to_json() for v in violations) if violations else ()
+        response, body = self._respond(vendor, reply, reported)
         if self.response_checker is not None and not admin:
             found = self.response_checker(op, reply, body, path_params, response.headers["Content-Type"])
             if found:
                 call.record.response_check += tuple(found)
-        self._journal(request, path, vendor, reply, body, violations, started, arrived, tenant_name,
+        self._journal(request, path, vendor, reply, body, reported, started, arrived, tenant_name,
                       op.operation_id, raw, call.notes, not admin)
         return response
 
@@ -149,30 +150,30 @@ class Pipeline:
         raw = await request.read()
         arrived = tenant.clock.now() if tenant is not None else 0.0
         reply = await vendor.render_unknown_route(request, path, tenant)  # type: ignore[arg-type]
-        response, body = self._respond(vendor, reply, [])
-        self._journal(request, path, vendor, reply, body, [], started, arrived, tenant_name, "(unknown route)", raw,
+        response, body = self._respond(vendor, reply, ())
+        self._journal(request, path, vendor, reply, body, (), started, arrived, tenant_name, "(unknown route)", raw,
                       None, not admin)
         return response
 
-    def _respond(self, vendor: Vendor, reply: Reply, violations: list[Violation]) -> tuple[web.Response, bytes]:
+    def _respond(self, vendor: Vendor, reply: Reply,
+                 violations: tuple[dict[str, Any], ...]) -> tuple[web.Response, bytes]:
         body = reply.body if type(reply.body) is bytes else encode_body(reply.body)
         headers = self._headers[vendor]
         if reply.headers or violations:
             headers = headers.copy()
             headers.update(reply.headers or {})
             if violations:
-                headers[VIOLATIONS_HEADER] = json.dumps([v.to_json() for v in violations], default=str)
+                headers[VIOLATIONS_HEADER] = json.dumps(violations, default=str)
         return web.Response(body=body, status=reply.status, headers=headers), body
 
     def _journal(self, request: web.Request, path: str, vendor: Vendor, reply: Reply, body: bytes,
-                 violations: list[Violation], started: float, arrived: float, tenant: str, operation: str,
+                 violations: tuple[dict[str, Any], ...], started: float, arrived: float, tenant: str, operation: str,
                  raw: bytes, notes: JournalNotes | None, journaled: bool) -> None:
         """One record per answered request, and its log line; the admin API's own requests are only logged."""
         duration_ms = (time.perf_counter() - started) * 1000
         if journaled:
             self.journal.append(arrived, tenant, vendor.name, operation, request.method, path, request.query_string,
-                                raw, reply.status, body, reply.vendor_code,
-                                tuple(v.to_json() for v in violations) if violations else (), duration_ms, notes)
+                                raw, reply.status, body, reply.vendor_code, violations, duration_ms, notes)
         if not self.settings.quiet:
             log.info("%s %s %s %d %s %.2fms", request.method, request.path, tenant, reply.status,
                      reply.vendor_code, duration_ms)

@@ -153,8 +153,7 @@ def compile_fast_path(op: Operation, policy: Policy) -> FastPath:
         checks = _check(fld, i, policy)
         if fld.required:
             always.append((fld.name, value))
-            exact_type = policy.coerce is None and isinstance(fld.type, str) and fld.type in _EXACT
-            if not exact_type:  # an exact type test turns MISSING away by itself
+            if _exact_types(fld, policy) is None:  # an exact type test turns MISSING away by itself
                 lines.append(f"    if {value} is MISSING: return None")
             lines += [f"    {line}" for line in checks]
             continue
@@ -172,6 +171,13 @@ def compile_fast_path(op: Operation, policy: Policy) -> FastPath:
     return env["fast_path"]  # type: ignore[no-any-return]
 
 
+def _exact_types(fld: Field, policy: Policy) -> tuple[str, ...] | None:
+    """The Python types a value must already have, when one ``type(v) is`` test decides the type."""
+    if policy.coerce is not None or not isinstance(fld.type, str):
+        return None
+    return _EXACT.get(fld.type)
+
+
 def _check(fld: Field, i: int, policy: Policy) -> list[str]:
     """Lines that return None unless ``v{i}`` is of the field's type and passes its schema."""
     value = f"v{i}"
@@ -181,7 +187,7 @@ def _check(fld: Field, i: int, policy: Policy) -> list[str]:
     if policy.coerce is not None:
         lines = [*empty, f"{value} = coerce({value}, field{i})"]
     else:
-        exact = _EXACT.get(fld.type) if isinstance(fld.type, str) else None
+        exact = _exact_types(fld, policy)
         if exact is not None:
             test = " and ".join(f"type({value}) is not {name}" for name in exact)
             lines = [f"if {test}: return None", *empty]

@@ -144,7 +144,8 @@ def _gewe(handler: Handler) -> Handler:
 
 async def _publish_after(pending: Awaitable[Reply], call: Call) -> Reply:
     reply = await pending
-    call.world.publish(call.record)
+    if call.world.queued:  # as in run: the journal notes are made only when there is something to name
+        call.world.publish(call.record)
     return reply
 
 

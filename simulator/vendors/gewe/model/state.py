@@ -40,7 +40,7 @@ class WorldState:
     def __init__(self, ctx: TenantContext, settings: Settings, people: dict[str, Person],
                  tokens: dict[str, Token], devices: dict[str, Device], chatrooms: dict[str, Chatroom]) -> None:
         self.ctx = ctx
-        # The tenant's virtual clock, bound once: every request reads it at least twice.
+        # The tenant's virtual clock, bound once rather than looked up through ctx on every read.
         self.now: Callable[[], float] = ctx.clock.now
         self.settings = settings
         self.people = people
