@@ -140,6 +140,14 @@ def median_row(name: str, connections: int, runs: list[dict]) -> dict:
     return row
 
 
+def quartiles(values: list[float]) -> tuple[float, float]:
+    """The middle half of the paired ratios, so a reader sees how much one round can be trusted."""
+    if len(values) < 2:
+        return values[0], values[0]
+    low, _, high = statistics.quantiles(values, n=4)
+    return low, high
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     # Many short paired rounds: on a shared VM a single round's ratio ranges 0.5-1.4, and 15 rounds of
@@ -183,6 +191,7 @@ def main() -> None:
             # those paired ratios is far steadier than a ratio of two separately taken medians.
             paired = [s["rps"] / b["rps"] for b, s in zip(runs["bare aiohttp"], runs["chatsim"], strict=True)]
             rows["chatsim"][-1]["paired_ratio"] = statistics.median(paired)
+            rows["chatsim"][-1]["quartiles"] = quartiles(paired)
     finally:
         for server in servers.values():
             if "proc" in server:
@@ -199,7 +208,9 @@ def main() -> None:
               f"{row['cpu_us']:>12.1f}{row['rss_mib']:>9.1f}{row['errors']:>9}")
     print("\nchatsim / bare")
     for b, s in zip(bare, sim, strict=True):
-        print(f"  c={b['c']:<3} throughput ratio {s['paired_ratio']:.2f} (median of paired rounds)   "
+        low, high = s["quartiles"]
+        print(f"  c={b['c']:<3} throughput ratio {s['paired_ratio']:.2f} (median of paired rounds; "
+              f"half of them {low:.2f}-{high:.2f})   "
               f"CPU-per-request ratio (bare/chatsim) {b['cpu_us'] / s['cpu_us']:.2f}")
 
 

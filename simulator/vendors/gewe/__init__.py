@@ -55,7 +55,7 @@ class GeweVendor(Vendor):
         value = call.request.headers.get(TOKEN_HEADER, "")
         if not value:
             return errors.missing_token()
-        token = world.token(value)
+        token = world.token(value, call.now)
         if token is None:
             return errors.bad_token(value)
         call.principal = token

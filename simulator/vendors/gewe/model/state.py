@@ -61,10 +61,10 @@ class WorldState:
 
     # --- lookups -------------------------------------------------------------------------------
 
-    def token(self, value: str) -> Token | None:
-        """A token that exists and has not expired."""
+    def token(self, value: str, now: float) -> Token | None:
+        """A token that exists and has not expired by ``now``, the request's arrival time."""
         token = self.tokens.get(value)
-        if token is None or (token.expires_at is not None and self.now() >= token.expires_at):
+        if token is None or (token.expires_at is not None and now >= token.expires_at):
             return None
         return token
 
