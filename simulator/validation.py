@@ -123,7 +123,6 @@ _NOT_CONSTRAINTS = {"type", "description", "title", "default", "$comment"}
 _REQUEST_PART = {"header": "headers", "query": "query"}
 
 
-
 def compile_fast_path(op: Operation, policy: Policy) -> FastPath:
     """Straight-line Python for one operation's happy path, generated once at start-up.
 

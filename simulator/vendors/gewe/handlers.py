@@ -129,13 +129,19 @@ def get_chatroom_member_list(call: Call) -> Reply:
     return ok(world.member_list(token, params["appId"], params["chatroomId"]))
 
 
+def publish_queued(call: Call) -> None:
+    """Hand the callbacks the model queued to the outbox, naming this request's journal record.
+    The record's notes are made only when there is something to name."""
+    if call.world.queued:
+        call.world.publish(call.record)
+
+
 def _gewe(handler: Handler) -> Handler:
     """Publish the callbacks the model queued once the handler has answered."""
     def run(call: Call) -> Reply | Awaitable[Reply]:
         reply = handler(call)
         if isinstance(reply, Reply):
-            if call.world.queued:
-                call.world.publish(call.record)
+            publish_queued(call)
             return reply
         return _publish_after(reply, call)
 
@@ -144,8 +150,7 @@ def _gewe(handler: Handler) -> Handler:
 
 async def _publish_after(pending: Awaitable[Reply], call: Call) -> Reply:
     reply = await pending
-    if call.world.queued:  # as in run: the journal notes are made only when there is something to name
-        call.world.publish(call.record)
+    publish_queued(call)
     return reply
 
 
