@@ -16,15 +16,15 @@ run: $(STAMP)
 	$(BIN)/chatsim serve --host 127.0.0.1 --port 7001
 
 test: $(STAMP)
-	$(BIN)/ruff check simulator tests bench examples
+	$(BIN)/ruff check chatsim tests bench examples
 	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check simulator tests bench examples
-	$(BIN)/mypy simulator
+	$(BIN)/ruff check chatsim tests bench examples
+	$(BIN)/mypy chatsim
 
 coverage: $(STAMP)
 	$(BIN)/chatsim coverage

@@ -164,7 +164,7 @@ def main() -> None:
     bare_port, sim_port = free_port(), free_port()
     servers = {
         "bare aiohttp": {"port": bare_port, "cmd": [python, "bench/bare.py", "--port", str(bare_port)]},
-        "chatsim": {"port": sim_port, "cmd": [python, "-m", "simulator", "serve", "--quiet", "--port", str(sim_port),
+        "chatsim": {"port": sim_port, "cmd": [python, "-m", "chatsim", "serve", "--quiet", "--port", str(sim_port),
                                               "--scenario", str(SCENARIO), "--journal-size", str(args.journal_size)]},
     }
     rows: dict[str, list[dict]] = {name: [] for name in servers}

@@ -8,8 +8,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from simulator.app import PIPELINE, Settings, build_app
-from simulator.paths import DEMO_SCENARIO
+from chatsim.app import PIPELINE, Settings, build_app
+from chatsim.paths import DEMO_SCENARIO
 
 ClientFactory = Callable[..., Awaitable[TestClient]]
 

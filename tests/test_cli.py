@@ -3,11 +3,11 @@
 import subprocess
 import sys
 
-from simulator.paths import DEMO_SCENARIO
+from chatsim.paths import DEMO_SCENARIO
 
 
 def chatsim(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "simulator", *args], capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-m", "chatsim", *args], capture_output=True, text=True, timeout=60)
 
 
 def test_coverage_prints_one_row_per_vendor_operation():

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
 
-from simulator.app import PIPELINE, Settings, build_app
-from simulator.spec import MISSING, Field, Operation
-from simulator.validation import validate_fields
+from chatsim.app import PIPELINE, Settings, build_app
+from chatsim.spec import MISSING, Field, Operation
+from chatsim.validation import validate_fields
 
 _APP = build_app(Settings())
 PIPE = _APP[PIPELINE]

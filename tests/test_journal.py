@@ -1,6 +1,6 @@
 """The journal ring: one plain tuple per answered request, notes only for requests that cause something."""
 
-from simulator.journal import Journal, JournalNotes
+from chatsim.journal import Journal, JournalNotes
 
 
 def answered(journal: Journal, tenant: str = "t", notes: JournalNotes | None = None) -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.paths import DEMO_SCENARIO
+from chatsim.paths import DEMO_SCENARIO
 
 GEWE = "/gewe/v2/api"
 GEWE_TOKEN = "6c3a2b5f8e9d4c1a9b7e0f2d3c4b5a69"

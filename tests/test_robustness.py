@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from simulator.app import load_operations
-from simulator.spec import Operation
-from simulator.vendors import all_vendors
+from chatsim.app import load_operations
+from chatsim.spec import Operation
+from chatsim.vendors import all_vendors
 
 VENDOR_OPERATIONS = [op for name, ops in load_operations(all_vendors()).items() if name != "chatsim" for op in ops]
 CREDENTIALS = {"X-GEWE-TOKEN": "6c3a2b5f8e9d4c1a9b7e0f2d3c4b5a69"}

@@ -2,8 +2,8 @@
 
 from aiohttp.test_utils import TestClient
 
-from simulator.app import PIPELINE
-from simulator.vendors import all_vendors
+from chatsim.app import PIPELINE
+from chatsim.vendors import all_vendors
 from tests.eggjs_im.conftest import Egg, MakeEgg, users
 
 

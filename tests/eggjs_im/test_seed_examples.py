@@ -11,8 +11,8 @@ from typing import Any
 import jwt
 import pytest
 
-from simulator.paths import SPECS_DIR
-from simulator.spec import load_document
+from chatsim.paths import SPECS_DIR
+from chatsim.spec import load_document
 from tests.eggjs_im.conftest import Egg, MakeEgg, users
 
 SPEC = load_document(SPECS_DIR / "eggjs_im.yaml")

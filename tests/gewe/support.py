@@ -10,7 +10,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from jsonschema import Draft202012Validator
 
-from simulator.paths import SPECS_DIR
+from chatsim.paths import SPECS_DIR
 
 WORLD = Path(__file__).parent / "world.yaml"
 TOKEN = "11111111111111111111111111111111"

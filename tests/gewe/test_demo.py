@@ -1,7 +1,7 @@
 """The demo scenario's gewe section: the printed credentials work as printed."""
 
-from simulator.app import PIPELINE
-from simulator.vendors import all_vendors
+from chatsim.app import PIPELINE
+from chatsim.vendors import all_vendors
 from tests.gewe.support import gewe
 
 DEMO_TOKEN, DEMO_APP = "6c3a2b5f8e9d4c1a9b7e0f2d3c4b5a69", "wx_wR_U4zPj2M_OTS3BCyoE4"

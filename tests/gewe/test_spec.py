@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from simulator.paths import SPECS_DIR
+from chatsim.paths import SPECS_DIR
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SEED_FILES = ["000_82debb3c316e49fe.txt", "001_e50c2c89ab658030.txt", "004_dfee6f621d12d204.txt"]

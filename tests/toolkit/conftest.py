@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.toolkit.server import wait_healthy
+from chatsim.toolkit.server import wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,7 +31,7 @@ def run_pytest(directory: Path, *args: str, env: dict[str, str] | None = None) -
 def external_chatsim() -> Iterator[str]:
     """``chatsim serve`` as a separate process on a free loopback port, stopped afterwards."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "simulator", "serve", "--port", str(port), "--quiet",
+    proc = subprocess.Popen([sys.executable, "-m", "chatsim", "serve", "--port", str(port), "--quiet",
                              "--check-responses"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from simulator.callbacks import CallbackSettings, Outbox
-from simulator.clock import VirtualClock
-from simulator.journal import Journal, JournalNotes
-from simulator.paths import SPECS_DIR
-from simulator.selfcheck import CallbackChecker
+from chatsim.callbacks import CallbackSettings, Outbox
+from chatsim.clock import VirtualClock
+from chatsim.journal import Journal, JournalNotes
+from chatsim.paths import SPECS_DIR
+from chatsim.selfcheck import CallbackChecker
 
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -9,8 +9,8 @@ import time
 
 from aiohttp import web
 
-from simulator.listen import LIST_PATH, Sink, build_listen_app
-from simulator.toolkit.http import ChatsimError, request
+from chatsim.listen import LIST_PATH, Sink, build_listen_app
+from chatsim.toolkit.http import ChatsimError, request
 from tests.toolkit.conftest import free_port
 
 FRIEND_REQUEST = {
@@ -110,7 +110,7 @@ async def test_chatsims_own_gewe_callbacks_arrive_readable_and_as_documented(cha
 def test_the_listen_command(tmp_path):
     port = free_port()
     saved = tmp_path / "got.jsonl"
-    proc = subprocess.Popen([sys.executable, "-m", "simulator", "listen", "--port", str(port), "--save", str(saved)],
+    proc = subprocess.Popen([sys.executable, "-m", "chatsim", "listen", "--port", str(port), "--save", str(saved)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 20

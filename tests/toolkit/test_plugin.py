@@ -5,7 +5,7 @@ import urllib.request
 
 import pytest
 
-from simulator.toolkit.http import ChatsimError, request
+from chatsim.toolkit.http import ChatsimError, request
 
 DEMO_APP = {"appkey": "dingdemoappkey", "appsecret": "dingdemoappsecret"}
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.toolkit.http import ChatsimError, request
-from simulator.toolkit.server import wait_healthy
+from chatsim.toolkit.http import ChatsimError, request
+from chatsim.toolkit.server import wait_healthy
 from tests.toolkit.conftest import run_pytest
 
 ISOLATION_MODULE = '''
@@ -14,7 +14,7 @@ import os
 
 import pytest
 
-from simulator.toolkit.http import request
+from chatsim.toolkit.http import request
 
 
 @pytest.mark.parametrize("n", range(8))
@@ -32,7 +32,7 @@ def test_each_test_sees_only_its_own_world(chatsim, n):
 FAILING_MODULE = '''
 import threading
 
-from simulator.toolkit.http import request
+from chatsim.toolkit.http import request
 
 
 def test_nothing_starts_for_tests_that_do_not_ask():
@@ -92,7 +92,7 @@ def test_failure_report_shows_the_difference_and_the_journal(tmp_path):
     assert "appsecret: expected 'right', got 'wrong'" in out
     assert "chatsim journal" in out
     assert "dingtalk gettoken: GET /gettoken?appkey=dingdemoappkey&appsecret=wrong -> 200 code=" in out
-    assert "simulator/toolkit" not in out  # the plugin's own frames are hidden from the traceback
+    assert "chatsim/toolkit" not in out  # the plugin's own frames are hidden from the traceback
 
 
 def test_unreachable_external_server_is_a_clear_error():

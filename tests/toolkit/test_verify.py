@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from simulator.cli import main
-from simulator.verify import StepResult, verify
-from simulator.verify.report import Progress
+from chatsim.cli import main
+from chatsim.verify import StepResult, verify
+from chatsim.verify.report import Progress
 
 FLOWS = sorted((Path(__file__).resolve().parents[2] / "flows").glob("*.yaml"))
 DINGTALK_FLOW = next(path for path in FLOWS if "dingtalk" in path.name)

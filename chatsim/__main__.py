@@ -1,0 +1,5 @@
+import sys
+
+from chatsim.cli import main
+
+sys.exit(main())

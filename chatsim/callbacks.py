@@ -1,0 +1,205 @@
+"""Out-of-band callback delivery, at the level Svix sets and no API mock reaches.
+
+Models only *emit* events; delivery never happens inside the API call that caused it. Each tenant
+has an outbox that delivers in order per key (a GeWe account, say), retries failures on a backoff
+schedule measured on the tenant's virtual clock, logs every attempt on the delivery and on the
+journal record of the request that caused it, and keeps what could not be delivered so the admin
+API can redeliver it. Nothing is dropped silently: an event with no callback URL is kept as
+``no_target``.
+"""
+
+import asyncio
+import contextlib
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from chatsim.clock import VirtualClock
+from chatsim.journal import JournalNotes
+
+DEFAULT_RETRY_SCHEDULE = (5.0, 30.0, 120.0, 600.0, 3600.0)
+DEPTH_HEADER = "X-Chatsim-Callback-Depth"
+
+Sender = Callable[[str, bytes, float], Awaitable[tuple[int | None, str | None]]]
+# ``--check-responses``: what is wrong with a delivery's payload (chatsim.selfcheck.CallbackChecker).
+PayloadCheck = Callable[["Delivery"], list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackSettings:
+    retry_schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE
+    timeout_seconds: float = 3.0
+
+    @classmethod
+    def from_scenario(cls, section: dict[str, Any] | None) -> "CallbackSettings":
+        section = section or {}
+        return cls(tuple(section.get("retry_schedule", DEFAULT_RETRY_SCHEDULE)),
+                   float(section.get("timeout_seconds", 3.0)))
+
+
+@dataclass(slots=True)
+class Delivery:
+    id: int
+    vendor: str
+    kind: str
+    url: str | None
+    payload: dict[str, Any]
+    key: str
+    created: float
+    next_at: float
+    status: str = "pending"  # pending | retrying | delivered | dead | no_target
+    attempts: list[dict[str, Any]] = field(default_factory=list)
+    record: JournalNotes | None = field(default=None, repr=False)
+    payload_check: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "vendor": self.vendor, "kind": self.kind, "url": self.url, "key": self.key,
+                "status": self.status, "created": self.created, "next_attempt_at": self.next_at,
+                "attempts": self.attempts, "payload": self.payload,
+                "caused_by": self.record.id if self.record else None, "payload_check": self.payload_check}
+
+
+def payload_matches(payload: Any, filters: dict[str, str]) -> bool:
+    """``{"Data.MsgType": "37"}`` matches when the dotted path holds that value (compared as text)."""
+    for dotted, expected in filters.items():
+        node = payload
+        for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return False
+            node = node[part]
+        actual = str(node).lower() if isinstance(node, bool) else str(node)
+        if actual != expected:
+            return False
+    return True
+
+
+class Outbox:
+    def __init__(self, clock: VirtualClock, settings: CallbackSettings, sender: Sender | None) -> None:
+        self._clock = clock
+        self._settings = settings
+        self._sender = sender
+        self._deliveries: list[Delivery] = []
+        self._queues: dict[str, deque[Delivery]] = {}
+        self._workers: dict[str, asyncio.Task[None]] = {}
+        self._wakeups: dict[str, asyncio.Event] = {}
+        self._waiters: list[asyncio.Future[None]] = []
+        self.checker: PayloadCheck | None = None
+        clock.on_advance(self._wake_all)
+
+    @property
+    def deliveries(self) -> list[Delivery]:
+        return self._deliveries
+
+    def emit(self, vendor: str, kind: str, url: str | None, payload: dict[str, Any], key: str,
+             record: JournalNotes | None = None) -> Delivery:
+        now = self._clock.now()
+        delivery = Delivery(len(self._deliveries) + 1, vendor, kind, url, payload, key, now, now, record=record)
+        self._deliveries.append(delivery)
+        if self.checker is not None:
+            delivery.payload_check = self.checker(delivery)
+            if record is not None:
+                record.response_check += tuple(f"callback #{delivery.id} {kind}: {problem}"
+                                               for problem in delivery.payload_check)
+        if url is None or self._sender is None:
+            delivery.status = "no_target"
+        else:
+            self._enqueue(delivery)
+        self._notify()
+        return delivery
+
+    def redeliver(self, delivery_id: int) -> Delivery | None:
+        if not 1 <= delivery_id <= len(self._deliveries):
+            return None
+        delivery = self._deliveries[delivery_id - 1]
+        if delivery.url is None or delivery.status in ("pending", "retrying"):
+            return delivery
+        delivery.status = "pending"
+        delivery.next_at = self._clock.now()
+        self._enqueue(delivery)
+        return delivery
+
+    def query(self, after: int = 0, filters: dict[str, str] | None = None, kind: str | None = None,
+              status: str | None = None) -> list[Delivery]:
+        return [d for d in self._deliveries[after:]
+                if (kind is None or d.kind == kind) and (status is None or d.status == status)
+                and (not filters or payload_matches(d.payload, filters))]
+
+    async def wait(self, timeout: float, after: int = 0, filters: dict[str, str] | None = None,
+                   kind: str | None = None, status: str | None = None) -> list[Delivery]:
+        """Long-poll: return as soon as something matches, or an empty list at the timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.query(after, filters, kind, status)
+            remaining = deadline - time.monotonic()
+            if found or remaining <= 0:
+                return found
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            try:
+                await asyncio.wait_for(waiter, remaining)
+            except TimeoutError:
+                return self.query(after, filters, kind, status)
+
+    def close(self) -> None:
+        for task in self._workers.values():
+            task.cancel()
+        self._workers.clear()
+
+    def _notify(self) -> None:
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def _wake_all(self) -> None:
+        for event in self._wakeups.values():
+            event.set()
+
+    def _enqueue(self, delivery: Delivery) -> None:
+        self._queues.setdefault(delivery.key, deque()).append(delivery)
+        worker = self._workers.get(delivery.key)
+        if worker is None or worker.done():
+            self._wakeups[delivery.key] = asyncio.Event()
+            self._workers[delivery.key] = asyncio.get_running_loop().create_task(self._work(delivery.key))
+
+    async def _work(self, key: str) -> None:
+        queue = self._queues[key]
+        wakeup = self._wakeups[key]
+        while queue:
+            delivery = queue[0]
+            delay = delivery.next_at - self._clock.now()
+            if delay > 0:
+                wakeup.clear()
+                timeout = None if self._clock.frozen else delay
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wakeup.wait(), timeout)
+                continue
+            await self._attempt(delivery)
+            if delivery.status in ("delivered", "dead"):
+                queue.popleft()
+            self._notify()
+
+    async def _attempt(self, delivery: Delivery) -> None:
+        assert self._sender is not None and delivery.url is not None
+        started = time.perf_counter()
+        status, error = await self._sender(delivery.url, orjson.dumps(delivery.payload),
+                                           self._settings.timeout_seconds)
+        attempt = {"delivery": delivery.id, "attempt": len(delivery.attempts) + 1, "url": delivery.url,
+                   "time": self._clock.now(), "status": status, "error": error,
+                   "latency_ms": round((time.perf_counter() - started) * 1000, 3)}
+        delivery.attempts.append(attempt)
+        if delivery.record is not None:
+            delivery.record.callbacks += (attempt,)
+        if error is None and status is not None and 200 <= status < 300:
+            delivery.status = "delivered"
+            return
+        retries = len(delivery.attempts) - 1
+        if retries >= len(self._settings.retry_schedule):
+            delivery.status = "dead"
+            return
+        delivery.status = "retrying"
+        delivery.next_at = self._clock.now() + self._settings.retry_schedule[retries]

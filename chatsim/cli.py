@@ -1,0 +1,142 @@
+"""The ``chatsim`` command: serve, check-scenario, coverage, listen, verify."""
+
+import argparse
+import asyncio
+import gc
+import logging
+import sys
+from pathlib import Path
+
+from chatsim.paths import DEMO_SCENARIO
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from chatsim.app import PIPELINE, Settings, build_app
+    from chatsim.scenarios import ScenarioError
+
+    settings = Settings(host=args.host, port=args.port, scenarios=args.scenario or [DEMO_SCENARIO],
+                        seed=args.seed, quiet=args.quiet, journal_size=args.journal_size,
+                        check_responses=args.check_responses)
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
+    try:
+        app = build_app(settings)
+    except ScenarioError as exc:
+        print(f"chatsim: {exc}", file=sys.stderr)
+        return 2
+    pipeline = app[PIPELINE]
+    tenant = pipeline.registry.get("default")
+    print(f"chatsim listening on http://{args.host}:{args.port}  (admin: /_chatsim/health)")
+    for name, vendor in pipeline.vendors.items():
+        for line in vendor.credentials(tenant.worlds[name]):
+            print(f"  {name}: {line}")
+    try:
+        import uvloop
+
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+    except ImportError:
+        pass
+    # Specs, validators and the pinyin dictionaries are millions of long-lived objects; freezing
+    # them keeps the garbage collector from walking them again and again under load.
+    gc.collect()
+    gc.freeze()
+    web.run_app(app, host=args.host, port=args.port, access_log=None, print=None)
+    return 0
+
+
+def _check_scenario(args: argparse.Namespace) -> int:
+    from chatsim.scenarios import ScenarioError, read_file
+    from chatsim.tenants import Tenant
+    from chatsim.vendors import all_vendors
+
+    vendors = all_vendors()
+    status = 0
+    for path in args.files:
+        try:
+            doc = read_file(path, vendors)
+            Tenant("check", [doc], vendors, 0, None)
+        except ScenarioError as exc:
+            print(f"invalid: {exc}")
+            status = 1
+        else:
+            print(f"ok: {path}")
+    return status
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    from chatsim.admin import coverage_rows
+    from chatsim.app import load_operations
+    from chatsim.vendors import all_vendors
+
+    vendors = all_vendors()
+    rows = [row for row in coverage_rows(load_operations(vendors), vendors) if row["vendor"] != "chatsim"]
+    width = max(len(row["path"]) for row in rows) if rows else 4
+    print(f"{'vendor':<10} {'method':<7} {'path':<{width}} implemented")
+    for row in rows:
+        print(f"{row['vendor']:<10} {row['method']:<7} {row['path']:<{width}} {'yes' if row['implemented'] else 'no'}")
+    done = sum(row["implemented"] for row in rows)
+    print(f"{done}/{len(rows)} operations implemented")
+    return 0
+
+
+def _listen(args: argparse.Namespace) -> int:
+    from chatsim.listen import run
+
+    return run(args.host, args.port, args.forward, args.save, not args.no_check)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from chatsim.verify import verify
+
+    return verify(args.base_url, args.flows, args.vendor, args.var, args.junit, args.timeout)
+
+
+def _toolkit_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    listen = sub.add_parser("listen", help="receive GeWe callbacks and print one line per delivery")
+    listen.add_argument("--host", default="127.0.0.1")
+    listen.add_argument("--port", type=int, default=7002)
+    listen.add_argument("--forward", metavar="URL", help="also POST each delivery here and answer with its status")
+    listen.add_argument("--save", type=Path, metavar="FILE", help="append each delivery to FILE as a JSON line")
+    listen.add_argument("--no-check", action="store_true", help="do not check payloads against the callback schemas")
+    listen.set_defaults(func=_listen)
+    verify = sub.add_parser("verify", help="run contract flows against a server (chatsim or the real one)")
+    verify.add_argument("--base-url", required=True, help="e.g. http://127.0.0.1:7001 or http://127.0.0.1:7001/_t/ci")
+    verify.add_argument("--vendor", choices=["gewe", "dingtalk", "eggjs_im"],
+                        help="whose spec checks the answers (default: each flow's own vendor)")
+    verify.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="override a flow variable")
+    verify.add_argument("--junit", type=Path, metavar="FILE", help="also write a JUnit XML report")
+    verify.add_argument("--timeout", type=float, default=15.0, help="seconds per request")
+    verify.add_argument("flows", nargs="+", type=Path, metavar="FLOW.yaml")
+    verify.set_defaults(func=_verify)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="chatsim", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the simulator")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=7001)
+    serve.add_argument("--scenario", type=Path, action="append", help="scenario file (repeatable); default: demo")
+    serve.add_argument("--seed", type=int, default=0)
+    serve.add_argument("--quiet", action="store_true", help="no per-request log line (benchmarks)")
+    serve.add_argument("--journal-size", type=int, default=10_000)
+    serve.add_argument("--check-responses", action="store_true",
+                       help="validate every response against its spec and record mismatches")
+    serve.set_defaults(func=_serve)
+    check = sub.add_parser("check-scenario", help="validate scenario files")
+    check.add_argument("files", nargs="+", type=Path)
+    check.set_defaults(func=_check_scenario)
+    cov = sub.add_parser("coverage", help="which spec operations chatsim implements")
+    cov.set_defaults(func=_coverage)
+    _toolkit_commands(sub)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

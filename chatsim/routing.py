@@ -1,0 +1,68 @@
+"""Route step: which vendor and operation a path names, and which tenant the request belongs to."""
+
+import difflib
+from collections.abc import Iterable, Mapping
+
+from multidict import CIMultiDictProxy, istr
+
+from chatsim.spec import Operation
+from chatsim.tenants import DEFAULT_TENANT
+from chatsim.vendor import Vendor
+
+# Header names as istr: multidict then skips case-folding the name on every lookup.
+TENANT_HEADER = istr("X-Chatsim-Tenant")
+TENANT_PREFIX = "/_t/"
+
+
+def split_tenant(path: str, headers: CIMultiDictProxy[str]) -> tuple[str, str]:
+    """``/_t/NAME/rest`` names the tenant in the path (for clients that cannot add headers);
+    otherwise the ``X-Chatsim-Tenant`` header does (for SDKs that drop path prefixes)."""
+    if path.startswith(TENANT_PREFIX):
+        name, _, rest = path[len(TENANT_PREFIX):].partition("/")
+        return "/" + rest, name
+    return path, tenant_from_headers(headers)
+
+
+def tenant_from_headers(headers: CIMultiDictProxy[str]) -> str:
+    return headers.get(TENANT_HEADER) or DEFAULT_TENANT
+
+
+class Router:
+    def __init__(self, vendors: Iterable[Vendor], operations: Mapping[str, list[Operation]]) -> None:
+        self._exact: dict[tuple[str, str], Operation] = {}
+        self._templated: list[Operation] = []
+        self._prefixes: list[tuple[str, Vendor]] = []
+        self._by_name = {vendor.name: vendor for vendor in vendors}
+        for vendor in self._by_name.values():
+            self._prefixes.extend((prefix, vendor) for prefix in vendor.prefixes)
+            for op in operations[vendor.name]:
+                if op.templated:
+                    self._templated.append(op)
+                    continue
+                self._exact[(op.method, op.path)] = op
+                for alias, target in vendor.aliases.items():
+                    if op.path.startswith(target):
+                        self._exact[(op.method, alias + op.path[len(target):])] = op
+        self._prefixes.sort(key=lambda item: len(item[0]), reverse=True)
+
+    def match(self, method: str, path: str) -> tuple[Operation | None, dict[str, str], Vendor | None]:
+        op = self._exact.get((method, path))
+        if op is not None:
+            return op, {}, self._by_name[op.vendor]
+        for op in self._templated:
+            assert op.pattern is not None
+            found = op.pattern.match(path) if op.method == method else None
+            if found:
+                return op, found.groupdict(), self._by_name[op.vendor]
+        return None, {}, self.vendor_for(path)
+
+    def exact_routes(self) -> list[tuple[tuple[str, str], Operation]]:
+        """((method, path), operation) for every operation without path parameters, aliases included."""
+        return list(self._exact.items())
+
+    def vendor_for(self, path: str) -> Vendor | None:
+        return next((vendor for prefix, vendor in self._prefixes if path.startswith(prefix)), None)
+
+    def near_misses(self, method: str, path: str) -> list[str]:
+        known = [f"{m} {p}" for m, p in self._exact] + [f"{op.method} {op.path}" for op in self._templated]
+        return difflib.get_close_matches(f"{method} {path}", known, n=3, cutoff=0.6)

@@ -1,0 +1,152 @@
+"""``--check-responses``: every response chatsim sends is checked against its spec with openapi-core,
+and every callback payload against the vendor's callback JSON Schemas.
+
+This is the slow, thorough validator, so it is off by default and on in the test suite: drift
+between a model and its spec is recorded on the journal record and logged loudly, and the suite
+fails on it.
+"""
+
+import json
+import logging
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from openapi_core import OpenAPI
+from openapi_core.datatypes import RequestParameters
+from werkzeug.datastructures import Headers, ImmutableMultiDict
+
+from chatsim.paths import SPECS_DIR
+from chatsim.spec import Operation, load_document
+from chatsim.vendor import Reply, Vendor
+
+log = logging.getLogger("chatsim.selfcheck")
+
+
+@dataclass
+class _Request:
+    host_url: str
+    path: str
+    method: str
+    parameters: RequestParameters
+    content_type: str = "application/json"
+    body: bytes | None = None
+
+    @property
+    def full_url_pattern(self) -> str:
+        return self.host_url + self.path
+
+
+@dataclass
+class _Response:
+    status_code: int
+    content_type: str
+    headers: Headers
+    data: bytes | None
+
+
+@cache
+def _openapi(path: Path) -> OpenAPI:
+    """Validating a spec costs ~0.1 s; every app in a test process shares the same read-only files."""
+    return OpenAPI.from_file_path(str(path))
+
+
+class ResponseChecker:
+    def __init__(self, vendors: Mapping[str, Vendor]) -> None:
+        self._apis: dict[str, OpenAPI] = {}
+        self._hosts: dict[str, str] = {}
+        for name, vendor in vendors.items():
+            path = SPECS_DIR / vendor.spec_file
+            doc = load_document(path)
+            self._apis[name] = _openapi(path)
+            servers = doc.get("servers") or [{"url": "http://127.0.0.1:7001"}]
+            self._hosts[name] = servers[0]["url"].rstrip("/")
+
+    def problems(self, op: Operation, path_params: Mapping[str, str], status: int, content_type: str,
+                 body: bytes) -> list[str]:
+        path = op.path
+        for key, value in path_params.items():
+            path = path.replace("{" + key + "}", value)
+        request = _Request(self._hosts[op.vendor], path, op.method.lower(),
+                           RequestParameters(path=dict(path_params), query=ImmutableMultiDict(),
+                                             header=Headers(), cookie=ImmutableMultiDict()))
+        response = _Response(status, content_type.lower(), Headers({"Content-Type": content_type}), body)
+        return [_describe(error) for error in self._apis[op.vendor].iter_response_errors(request, response)]
+
+    def __call__(self, op: Operation, reply: Reply, body: bytes, path_params: Mapping[str, str],
+                 content_type: str) -> list[str]:
+        found = self.problems(op, path_params, reply.status, content_type, body)
+        if found:
+            log.error("RESPONSE DOES NOT MATCH SPEC: %s %s -> %s", op.vendor, op.operation_id, found)
+        return found
+
+
+def _describe(error: Any) -> str:
+    parts = [str(error)]
+    cause = error.__cause__
+    while cause is not None:
+        schema_errors = getattr(cause, "schema_errors", None)
+        if schema_errors:
+            parts.extend(f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in schema_errors)
+        else:
+            parts.append(str(cause))
+        cause = cause.__cause__
+    return "; ".join(parts)
+
+
+CALLBACK_SCHEMA_FILE = "{vendor}_callbacks.schema.json"
+
+
+class CallbackChecker:
+    """Callback payloads against ``specs/<vendor>_callbacks.schema.json``, the callback half of
+    ``--check-responses``.
+
+    Convention for that file: a JSON Schema document (draft 2020-12 unless its ``$schema`` says
+    otherwise) whose ``$defs`` (or ``definitions``) maps every event kind the vendor passes to
+    ``outbox.emit`` (``AddMsg``, ``ModContacts``...) to the schema of that kind's payload. Kinds may
+    ``$ref`` each other and shared parts inside the same file. A vendor without the file emits no
+    checked callbacks; a vendor with it must describe every kind it emits, so a new kind cannot
+    slip past the check.
+    """
+
+    def __init__(self, vendors: Iterable[str], specs_dir: Path = SPECS_DIR, keep: int = 1000) -> None:
+        self._validators: dict[str, dict[str, Any]] = {}
+        self._files: dict[str, str] = {}
+        self.mismatches: deque[str] = deque(maxlen=keep)
+        for vendor in vendors:
+            path = specs_dir / CALLBACK_SCHEMA_FILE.format(vendor=vendor)
+            if path.is_file():
+                self._files[vendor] = path.name
+                self._validators[vendor] = _kind_validators(json.loads(path.read_text(encoding="utf-8")))
+
+    def kinds(self, vendor: str) -> list[str]:
+        return sorted(self._validators.get(vendor, {}))
+
+    def problems(self, vendor: str, kind: str, payload: Any) -> list[str]:
+        validators = self._validators.get(vendor)
+        if validators is None:
+            return []
+        validator = validators.get(kind)
+        if validator is None:
+            return [f"no schema for callback kind {kind!r} in {self._files[vendor]}"]
+        errors = sorted(validator.iter_errors(payload), key=lambda e: list(map(str, e.absolute_path)))
+        return [f"{'.'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors]
+
+    def __call__(self, delivery: Any) -> list[str]:
+        found = self.problems(delivery.vendor, delivery.kind, delivery.payload)
+        if found:
+            line = f"callback #{delivery.id} {delivery.vendor} {delivery.kind}: {'; '.join(found)}"
+            self.mismatches.append(line)
+            log.error("CALLBACK DOES NOT MATCH ITS SCHEMA: %s", line)
+        return found
+
+
+def _kind_validators(doc: dict[str, Any]) -> dict[str, Any]:
+    key = "$defs" if "$defs" in doc else "definitions"
+    cls = jsonschema.validators.validator_for(doc, default=jsonschema.Draft202012Validator)
+    cls.check_schema(doc)
+    return {kind: cls({**doc, "$ref": f"#/{key}/{kind}"}) for kind in doc.get(key, {})}

@@ -1,0 +1,52 @@
+"""Typed world actions per vendor: what a person on the other side does, for tests to call.
+
+Each method is a thin wrapper over one admin operation (``<vendor>.<action>`` in specs/admin.yaml);
+the path comes from the server's own spec, so these stay right when a path moves. Actions without a
+typed wrapper here are still callable by their operation name, e.g. ``chatsim.gewe.goOffline(...)``.
+"""
+
+from typing import Any, Literal
+
+from chatsim.toolkit.client import VendorHandle
+
+
+def _given(**fields: Any) -> dict[str, Any]:
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+class GeweActions(VendorHandle):
+    def send_friend_request(self, app_id: str, from_wxid: str, content: str = "", scene: int | None = None,
+                            chatroom_id: str | None = None) -> dict[str, Any]:
+        """``from_wxid`` asks the account on ``app_id`` to be friends; its callback gets AddMsg 37.
+        Returns ``{"request": ..., "v3": ..., "v4": ...}``."""
+        return dict(self.sendFriendRequest(**_given(appId=app_id, fromWxid=from_wxid, content=content, scene=scene,
+                                                    chatroomId=chatroom_id)))
+
+    def friend_requests(self, status: str | None = None, wxid: str | None = None) -> list[dict[str, Any]]:
+        return list(self.listFriendRequests(**_given(status=status, wxid=wxid))["requests"])
+
+    def decide_friend_request(self, request_id: int, decision: Literal["accept", "reject"]) -> dict[str, Any]:
+        """The person the account asked accepts or rejects (the account gets ModContacts on accept)."""
+        return dict(self.decideFriendRequest(id=request_id, decision=decision))
+
+    def go_offline(self, app_id: str) -> dict[str, Any]:
+        """The device drops offline: GeWe answers 微信已离线 and pushes Offline."""
+        return dict(self.goOffline(appId=app_id))
+
+
+class DingTalkActions(VendorHandle):
+    def chats(self, corp_id: str | None = None) -> list[dict[str, Any]]:
+        return list(self.listChats(**_given(corpId=corp_id))["chats"])
+
+    def chat(self, chatid: str) -> dict[str, Any]:
+        """One group as chatsim sees it, including the friend switch (``is_prohibit``), which the real
+        API has no way to read back."""
+        return dict(self.getChat(chatid=chatid))
+
+
+class EggjsImActions(VendorHandle):
+    """The egg.js IM world has no actions of its own: both sides of a friendship are API users."""
+
+
+VENDOR_ACTIONS: dict[str, type[VendorHandle]] = {
+    "gewe": GeweActions, "dingtalk": DingTalkActions, "eggjs_im": EggjsImActions}

@@ -1,0 +1,116 @@
+"""How DingTalk oapi answers when something is wrong: three body families, all with HTTP 200.
+
+- legacy paths and ``/gettoken``: the bare ``{errcode, errmsg}`` pair, ``Content-Type: application/json``;
+- ``/topapi`` business errors: the pair plus ``request_id``;
+- ``/topapi`` gateway errors: errcode 88 (auth) or 22 (unknown ApiName) with ``sub_code`` as a *string*.
+``/topapi`` answers ``application/json;charset=UTF-8``. Clients that retry only on a bare 40014
+never refresh on ``/topapi``; reproducing that split is the point of this module.
+"""
+
+from typing import Any
+
+from chatsim.ids import IdGenerator
+from chatsim.spec import Operation
+from chatsim.validation import Violation
+from chatsim.vendor import Reply
+
+from .model import DingTalkError, TokenErrors
+
+TOPAPI = "/topapi/"
+TOPAPI_HEADERS = {"Content-Type": "application/json;charset=UTF-8"}
+
+EMPTY = DingTalkError(40036, "参数为空")
+PARAM_ERROR = DingTalkError(400002, "参数错误")
+BAD_PARAM = DingTalkError(40035, "不合法的参数")
+SYSTEM_ERROR = DingTalkError(400001, "系统错误")
+SYSTEM_BUSY = DingTalkError(-1, "系统繁忙")
+NO_SUCH_URI = DingTalkError(404, "请求的URI地址不存在")
+NEEDS_GET = DingTalkError(43001, "需要GET请求")
+NEEDS_POST = DingTalkError(43002, "需要POST请求")
+BAD_CONTENT_TYPE = DingTalkError(43004, "无效的HTTP HEADER Content-Type")
+NEEDS_JSON = DingTalkError(43009, "参数需要是json格式")
+INVALID_CHATID_TOPAPI = DingTalkError(34001, "无效的chatid")
+INVALID_CHATID_LEGACY = DingTalkError(40016, "无效的chatid")
+BAD_TOKEN_MSG = "不合法的access_token"
+LEGACY_TOKEN_MSG = {40014: BAD_TOKEN_MSG, 42001: "access_token超时", 40001: "无效的access_token"}
+LEGACY_DENIED_MSG = {"chatCreate": "需要授权"}
+
+# operationId -> field -> violated rule -> the error; "*" is the fallback at either level.
+VIOLATIONS: dict[str, dict[str, dict[str, DingTalkError]]] = {
+    "friendswitchUpdate": {
+        "chatid": {"required": EMPTY, "*": INVALID_CHATID_TOPAPI},
+        "is_prohibit": {"required": EMPTY, "*": PARAM_ERROR},
+    },
+    "chatCreate": {
+        "body": {"*": NEEDS_JSON},
+        "name": {"required": DingTalkError(40035, "群名称不能为空"), "*": DingTalkError(400002, "参数过长")},
+        "owner": {"required": DingTalkError(49013, "群主不能为空"), "*": DingTalkError(40031, "无效的useridlist列表")},
+        "useridlist": {"required": DingTalkError(49010, "群成员不能为空"),
+                       "minItems": DingTalkError(49010, "群成员不能为空"),
+                       "maxItems": DingTalkError(49011, "群成员长度超限"),
+                       "*": DingTalkError(40031, "无效的useridlist列表")},
+    },
+    "chatGet": {"chatid": {"required": DingTalkError(49000, "需要参数chatid"), "*": INVALID_CHATID_LEGACY}},
+    "chatUpdate": {
+        "body": {"json": DingTalkError(71010, "JSON解析失败"), "*": NEEDS_JSON},
+        "chatid": {"required": DingTalkError(49000, "需要chatid"), "*": INVALID_CHATID_LEGACY},
+        "name": {"*": DingTalkError(49015, "无效的群名称")},
+        "add_useridlist": {"maxItems": DingTalkError(49011, "userid列表超限"),
+                           "*": DingTalkError(40031, "无效的userid列表")},
+        "del_useridlist": {"maxItems": DingTalkError(49011, "userid列表超限"),
+                           "*": DingTalkError(40031, "无效的userid列表")},
+    },
+}
+
+
+def is_topapi(path: str) -> bool:
+    return path.startswith(TOPAPI)
+
+
+def violation_error(op: Operation, first: Violation) -> DingTalkError:
+    """The one error the service shows for the first problem found, in the spec's field order."""
+    by_field = VIOLATIONS.get(op.operation_id, {})
+    rules = by_field.get(first.field) or by_field.get("*") or {}
+    fallback = PARAM_ERROR if is_topapi(op.path) else BAD_PARAM
+    return rules.get(first.rule) or rules.get("*") or fallback
+
+
+def token_error(topapi: bool, state: str, codes: TokenErrors) -> DingTalkError:
+    """``state``: "blank", "invalid" or "expired"; ``/topapi`` wraps it in 88, legacy paths do not."""
+    if topapi:
+        if state == "blank":
+            return gateway_auth_error("40000", "access_token is blank")
+        return gateway_auth_error(codes.topapi_expired_sub_code if state == "expired" else "40014", BAD_TOKEN_MSG)
+    if state == "blank":
+        return DingTalkError(41001, "缺少access_token参数")
+    code = codes.legacy_expired if state == "expired" else codes.legacy_invalid
+    return DingTalkError(code, LEGACY_TOKEN_MSG[code])
+
+
+def permission_error(topapi: bool, op: Operation) -> DingTalkError:
+    if topapi:
+        return gateway_auth_error("60011", "没有调用该接口的权限")
+    return DingTalkError(43007, LEGACY_DENIED_MSG.get(op.operation_id, "没有调用权限"))
+
+
+def gateway_auth_error(sub_code: str, sub_msg: str) -> DingTalkError:
+    return DingTalkError(88, f"ding talk error[subcode={sub_code},submsg={sub_msg}]", sub_code, sub_msg)
+
+
+def invalid_method(path: str) -> DingTalkError:
+    """``/topapi/a/b`` names the API ``dingtalk.oapi.a.b``; the gateway rejects unknown names."""
+    api_name = "dingtalk.oapi." + ".".join(part for part in path[len(TOPAPI):].split("/") if part)
+    sub_msg = f"不合法ApiName，ApiName = {api_name}"
+    return DingTalkError(22, f"Invalid method[submsg={sub_msg}]", sub_msg=sub_msg)
+
+
+def render(error: DingTalkError, topapi: bool, ids: IdGenerator) -> Reply:
+    if not topapi:
+        return Reply({"errcode": error.errcode, "errmsg": error.errmsg}, vendor_code=error.errcode)
+    body: dict[str, Any] = {"errcode": error.errcode}
+    if error.sub_code is not None:
+        body["sub_code"] = error.sub_code
+    if error.sub_msg is not None:
+        body["sub_msg"] = error.sub_msg
+    body.update(errmsg=error.errmsg, request_id=ids.request_id())
+    return Reply(body, headers=TOPAPI_HEADERS, vendor_code=error.errcode)

@@ -1,0 +1,262 @@
+"""The DingTalk world: organisations (corpId) with users and internal apps, access tokens, group chats.
+
+Plain Python, no HTTP. Errors are ``DingTalkError``s carrying the errcode/errmsg the real service
+uses; which family shape they get (bare, request_id, 88-wrapped) is the renderer's business, because
+the same rule answers differently on ``/topapi`` and on the legacy paths.
+"""
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from chatsim.scenarios import ScenarioError
+from chatsim.tenants import TenantContext
+from chatsim.vendor import SimError
+
+TOKEN_TTL = 7200.0
+FLAGS = ("showHistoryType", "searchable", "validationType", "mentionAllAuthority", "managementType",
+         "chatBannedType")
+MAX_MEMBERS = 1000
+NORMAL, DISSOLVED = 1, 2
+
+
+class DingTalkError(SimError):
+    """An error the real service reports; ``sub_code``/``sub_msg`` only on gateway errors (88, 22)."""
+
+    def __init__(self, errcode: int, errmsg: str, sub_code: str | None = None, sub_msg: str | None = None) -> None:
+        super().__init__(f"{errcode} {errmsg}")
+        self.errcode, self.errmsg, self.sub_code, self.sub_msg = errcode, errmsg, sub_code, sub_msg
+
+
+BAD_APP = DingTalkError(40096, "不合法的appKey或appSecret")
+MISSING_KEY = DingTalkError(40035, "缺少参数 corpid or appkey")
+BAD_CORP_SECRET = DingTalkError(40089, "不合法的corpId或corpSecret")
+BAD_USERIDLIST = DingTalkError(40031, "无效的useridlist列表")
+BAD_USERID_LIST = DingTalkError(40031, "无效的userid列表")
+TOO_MANY_MEMBERS = DingTalkError(49011, "userid列表超限")
+EXTERNAL_IN_ORG_GROUP = DingTalkError(49009, "企业群不允许添加和删除外部联系人")
+ADD_DEL_OVERLAP = DingTalkError(49004, "添加和删除的人员有交集")
+BAD_USERID = DingTalkError(40003, "无效的userid")
+NOT_IN_GROUP = DingTalkError(60124, "用户不在对应的群内")
+FORBIDDEN_CONTENT = DingTalkError(41049, "包含违禁内容")
+
+
+@dataclass(slots=True)
+class App:
+    appkey: str
+    appsecret: str
+    corp_id: str
+    name: str
+    permissions: frozenset[str]
+
+
+@dataclass(slots=True)
+class Token:
+    value: str
+    appkey: str
+    expires_at: float
+
+
+@dataclass(slots=True)
+class Org:
+    corp_id: str
+    name: str
+    users: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Chat:
+    chatid: str
+    open_conversation_id: str
+    corp_id: str
+    name: str
+    owner: str
+    members: list[str]
+    flags: dict[str, int]
+    icon: str = ""
+    status: int = NORMAL
+    conversation_tag: int = 2
+    is_prohibit: bool = False
+    is_prohibit_changed_at: float | None = None
+    is_prohibit_changed_by: str | None = None
+    group_nicks: dict[str, str] = field(default_factory=dict)
+    created_at: float | None = None
+    created_by: str | None = None
+
+    def info(self) -> dict[str, Any]:
+        """``chat_info`` as ``/chat/get`` shows it: nothing about the friend switch."""
+        return {"chatid": self.chatid, "name": self.name, "owner": self.owner, "useridlist": list(self.members),
+                "conversationTag": self.conversation_tag, **self.flags, "icon": self.icon, "status": self.status}
+
+    def dump(self) -> dict[str, Any]:
+        return {**self.info(), "openConversationId": self.open_conversation_id, "corpId": self.corp_id,
+                "is_prohibit": self.is_prohibit, "is_prohibit_changed_at": self.is_prohibit_changed_at,
+                "is_prohibit_changed_by": self.is_prohibit_changed_by, "group_nicks": dict(self.group_nicks),
+                "created_at": self.created_at, "created_by": self.created_by}
+
+
+@dataclass(slots=True)
+class TokenErrors:
+    """Which codes an expired or unknown token gets; the reference is unsure, clients' retry lists care."""
+
+    legacy_invalid: int = 40014
+    legacy_expired: int = 40014
+    topapi_expired_sub_code: str = "40014"
+
+
+class DingTalkWorld:
+    def __init__(self, ctx: TenantContext) -> None:
+        self.ctx = ctx
+        self.orgs: dict[str, Org] = {}
+        self.apps: dict[str, App] = {}
+        self.chats: dict[str, Chat] = {}
+        self.tokens: dict[str, Token] = {}
+        self.live: dict[str, Token] = {}
+        self.token_ttl = TOKEN_TTL
+        self.token_errors = TokenErrors()
+        self.forbidden_words: tuple[str, ...] = ()
+
+    # --- tokens -------------------------------------------------------------------------------
+
+    def get_token(self, appkey: str | None, appsecret: str | None, corpid: str | None) -> Token:
+        """The live token, its lifetime extended; a new one once it has expired."""
+        if not appkey and corpid:
+            raise BAD_CORP_SECRET
+        if not appkey or not appsecret:
+            raise MISSING_KEY
+        app = self.apps.get(appkey)
+        if app is None or app.appsecret != appsecret:
+            raise BAD_APP
+        now = self.ctx.clock.now()
+        token = self.live.get(appkey)
+        if token is None or token.expires_at <= now:
+            token = Token(self.ctx.ids.token32(), appkey, now)
+            self.tokens[token.value] = self.live[appkey] = token
+        token.expires_at = now + self.token_ttl
+        return token
+
+    def token_state(self, value: str) -> tuple[App | None, str]:
+        """(app, "valid") or (None, "invalid" | "expired")."""
+        token = self.tokens.get(value)
+        if token is None:
+            return None, "invalid"
+        if token.expires_at <= self.ctx.clock.now():
+            return None, "expired"
+        return self.apps[token.appkey], "valid"
+
+    # --- chats --------------------------------------------------------------------------------
+
+    def chat_of(self, app: App, chatid: str, unknown: DingTalkError, dissolved_too: bool = False) -> Chat:
+        """A chat of the app's organisation (only a live one, unless reading); else the caller's error."""
+        chat = self.chats.get(chatid)
+        if chat is None or chat.corp_id != app.corp_id or (chat.status != NORMAL and not dissolved_too):
+            raise unknown
+        return chat
+
+    def create_chat(self, app: App, name: str, owner: str, useridlist: list[str], flags: dict[str, int]) -> Chat:
+        users = self.orgs[app.corp_id].users
+        members = list(dict.fromkeys(useridlist))
+        if owner not in members or any(userid not in users for userid in members):
+            raise BAD_USERIDLIST
+        chat = Chat(self.ctx.ids.chatid(), self.ctx.ids.open_conversation_id(), app.corp_id, name, owner, members,
+                    {flag: flags.get(flag, 0) for flag in FLAGS}, created_at=self.ctx.clock.now(),
+                    created_by=app.appkey)
+        self.chats[chat.chatid] = chat
+        return chat
+
+    def update_chat(self, chat: Chat, app: App, changes: dict[str, Any]) -> None:
+        """Check every change first, then apply them all: a rejected update changes nothing."""
+        add, remove = changes.get("add_useridlist") or [], changes.get("del_useridlist") or []
+        if changes.get("add_extidlist") or changes.get("del_extidlist"):
+            raise EXTERNAL_IN_ORG_GROUP
+        if set(add) & set(remove):
+            raise ADD_DEL_OVERLAP
+        users = self.orgs[app.corp_id].users
+        if any(userid not in users for userid in add):
+            raise BAD_USERID_LIST
+        removed = set(remove)
+        members = [m for m in dict.fromkeys([*chat.members, *add]) if m not in removed]
+        if len(members) > MAX_MEMBERS:
+            raise TOO_MANY_MEMBERS
+        owner = changes.get("owner") or chat.owner
+        if owner not in members or changes.get("ownerType") == "ext":
+            raise BAD_USERID_LIST
+        chat.members, chat.owner = members, owner
+        chat.name = changes.get("name") or chat.name
+        chat.icon = changes.get("icon") or chat.icon
+        chat.flags.update({flag: changes[flag] for flag in FLAGS if flag in changes})
+        if "isBan" in changes:
+            chat.flags["chatBannedType"] = int(changes["isBan"])
+
+    def set_friend_switch(self, chat: Chat, app: App, is_prohibit: bool) -> None:
+        chat.is_prohibit = is_prohibit
+        chat.is_prohibit_changed_at = self.ctx.clock.now()
+        chat.is_prohibit_changed_by = app.appkey
+
+    def set_group_nick(self, chat: Chat, app: App, userid: str, nick: str) -> None:
+        if userid not in self.orgs[app.corp_id].users:
+            raise BAD_USERID
+        if userid not in chat.members:
+            raise NOT_IN_GROUP
+        if any(word in nick for word in self.forbidden_words):
+            raise FORBIDDEN_CONTENT
+        chat.group_nicks[userid] = nick
+
+    def dump(self) -> dict[str, Any]:
+        now = self.ctx.clock.now()
+        return {
+            "orgs": [{"corpId": org.corp_id, "name": org.name,
+                      "users": [{"userid": uid, "name": name} for uid, name in org.users.items()],
+                      "apps": [{"appkey": a.appkey, "name": a.name, "permissions": sorted(a.permissions)}
+                               for a in self.apps.values() if a.corp_id == org.corp_id]}
+                     for org in self.orgs.values()],
+            "tokens": [{"appkey": t.appkey, "access_token": t.value, "expires_at": t.expires_at,
+                        "expired": t.expires_at <= now} for t in self.live.values()],
+            "chats": [chat.dump() for chat in self.chats.values()],
+        }
+
+
+# --- building from scenario sections ---------------------------------------------------------
+
+
+def build_world(sections: list[dict[str, Any]], ctx: TenantContext) -> DingTalkWorld:
+    world = DingTalkWorld(ctx)
+    for section in sections:
+        world.token_ttl = float(section.get("token_ttl_seconds", world.token_ttl))
+        world.token_errors = replace(world.token_errors, **section.get("token_errors", {}))
+        world.forbidden_words = tuple(section.get("forbidden_words", world.forbidden_words))
+        for index, org in enumerate(section.get("orgs", [])):
+            _add_org(world, org, f"dingtalk.orgs[{index}]")
+    return world
+
+
+def _add_org(world: DingTalkWorld, spec: dict[str, Any], where: str) -> None:
+    corp_id = spec["corpId"]
+    org = world.orgs.setdefault(corp_id, Org(corp_id, spec.get("name", corp_id)))
+    org.name = spec.get("name", org.name)
+    org.users.update({user["userid"]: user.get("name", user["userid"]) for user in spec.get("users", [])})
+    for index, app in enumerate(spec.get("apps", [])):
+        other = world.apps.get(app["appkey"])
+        if other is not None and other.corp_id != corp_id:
+            raise ScenarioError("scenario", f"{where}.apps[{index}].appkey", "already used by org " + other.corp_id)
+        world.apps[app["appkey"]] = App(app["appkey"], app["appsecret"], corp_id, app.get("name", app["appkey"]),
+                                        frozenset(app.get("permissions", [])))
+    for index, chat in enumerate(spec.get("chats", [])):
+        _add_chat(world, org, chat, f"{where}.chats[{index}]")
+
+
+def _add_chat(world: DingTalkWorld, org: Org, spec: dict[str, Any], where: str) -> None:
+    members = list(dict.fromkeys(spec["useridlist"]))
+    stranger = next((userid for userid in [spec["owner"], *members] if userid not in org.users), None)
+    if stranger is not None:
+        raise ScenarioError("scenario", where, f"{stranger!r} is not a user of {org.corp_id}")
+    if spec["owner"] not in members:
+        raise ScenarioError("scenario", f"{where}.owner", "the owner must be in useridlist")
+    chatid = spec.get("chatid") or world.ctx.ids.chatid()
+    other = world.chats.get(chatid)
+    if other is not None and other.corp_id != org.corp_id:
+        raise ScenarioError("scenario", f"{where}.chatid", "already used by org " + other.corp_id)
+    world.chats[chatid] = Chat(
+        chatid, spec.get("openConversationId") or world.ctx.ids.open_conversation_id(), org.corp_id, spec["name"],
+        spec["owner"], members, {flag: spec.get(flag, 0) for flag in FLAGS}, icon=spec.get("icon", ""),
+        status=spec.get("status", NORMAL), is_prohibit=spec.get("is_prohibit", False),
+        group_nicks=dict(spec.get("group_nicks", {})))

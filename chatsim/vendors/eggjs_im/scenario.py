@@ -1,0 +1,71 @@
+"""Scenario sections to a world: settings merge (the last section wins), rows are added in order.
+
+All users of all sections come first, so friendships and applications may name users from any
+section; rows get ascending ids in the order they are listed, exactly as if created through the API.
+"""
+
+from typing import Any
+
+from chatsim.scenarios import ScenarioError
+from chatsim.tenants import TenantContext
+from chatsim.vendors.eggjs_im.model import Settings, User, World
+
+_SCALARS = ("jwt_secret", "utc_offset_hours", "env", "case_insensitive", "default_avatar")
+SOURCE = "scenario"
+
+
+def merged_settings(sections: list[dict[str, Any]]) -> Settings:
+    settings = Settings()
+    for section in sections:
+        for key in _SCALARS:
+            if key in section:
+                setattr(settings, key, section[key])
+        for group in ("quirks", "faults"):
+            for key, value in section.get(group, {}).items():
+                setattr(settings, key, value)
+        settings.pinyin_initials.update(section.get("pinyin_initials", {}))
+    return settings
+
+
+def build_world(sections: list[dict[str, Any]], ctx: TenantContext) -> World:
+    world = World(merged_settings(sections), ctx)
+    logged_in: list[User] = []
+    for section in sections:
+        for index, spec in enumerate(section.get("users", [])):
+            if world.find_user(spec["username"]) is not None:
+                raise ScenarioError(SOURCE, f"eggjs_im.users[{index}].username",
+                                    f"{spec['username']!r} is already taken")
+            columns = {key: spec[key] for key in ("nickname", "avatar", "mobile", "email", "status", "role")
+                       if key in spec}
+            user = world.add_user(spec["username"], spec["password"], **columns)
+            world.scenario_passwords[user.username] = spec["password"]
+            if spec.get("userinfo", {}) is not False:
+                world.add_user_info(user, **spec.get("userinfo", {}))
+            if spec.get("logged_in"):
+                logged_in.append(user)
+    for section in sections:
+        for index, spec in enumerate(section.get("goodfriend", [])):
+            user, friend = _pair(world, spec, f"eggjs_im.goodfriend[{index}]")
+            if (user.id, friend.id) in world.goodfriend:
+                raise ScenarioError(SOURCE, f"eggjs_im.goodfriend[{index}]", "this row is listed twice")
+            extra = {key: spec[key] for key in ("friendlookme", "melookfriend", "ismystarfriend", "isblack")
+                     if key in spec}
+            world.add_goodfriend(user.id, friend.id, spec.get("nickname", ""), **extra)
+        for index, spec in enumerate(section.get("goodfriendapply", [])):
+            user, friend = _pair(world, spec, f"eggjs_im.goodfriendapply[{index}]")
+            world.add_apply(user.id, friend.id, spec.get("nickname", ""), spec.get("status", "pending"))
+    for user in logged_in:
+        world.issue_token(user)
+    return world
+
+
+def _pair(world: World, spec: dict[str, Any], where: str) -> tuple[User, User]:
+    found = []
+    for key in ("user", "friend"):
+        user = world.find_user(spec[key])
+        if user is None:
+            raise ScenarioError(SOURCE, f"{where}.{key}", f"no user {spec[key]!r} in the scenario")
+        found.append(user)
+    if found[0] is found[1]:
+        raise ScenarioError(SOURCE, where, "user and friend are the same user")
+    return found[0], found[1]

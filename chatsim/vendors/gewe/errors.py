@@ -1,0 +1,72 @@
+"""How GeWe says no: always HTTP 200, ``{"ret":500,"msg":...,"data"?:{code,msg}}``.
+
+The auth texts and the business failures are the ones users have posted from the real service.
+No public sample shows a bad body parameter, so validation failures follow the shape of the missing
+header text ("<name> 不可为空") and say "参数格式错误" for a value of the wrong type.
+"""
+
+from typing import Any
+
+from chatsim.validation import Violation
+from chatsim.vendor import Reply, SimError
+
+TICKET_INVALID = "user ticket invalid"
+DEVICE_MISSING = "[{app_id}]设备不存在"
+OFFLINE = "微信已离线"
+ALREADY_LOGGED_IN = "微信已登录，请勿重复登录。"
+
+
+class GeweError(SimError):
+    """A failure GeWe reports: ``msg`` (may be null, as setCallback's) and an optional ``data``."""
+
+    def __init__(self, msg: str | None, code: str | None = None, detail: str = "") -> None:
+        super().__init__(msg or "")
+        self.msg = msg
+        self.data = None if code is None else {"code": code, "msg": detail}
+
+
+def ticket_invalid() -> GeweError:
+    return GeweError("添加好友失败", "-2", TICKET_INVALID)
+
+
+def failure(msg: str | None, data: dict[str, str] | None = None) -> Reply:
+    body: dict[str, Any] = {"ret": 500, "msg": msg}
+    if data is not None:
+        body["data"] = data
+    return Reply(body, vendor_code=500)
+
+
+def missing_token() -> Reply:
+    return failure("header:X-GEWE-TOKEN 不可为空")
+
+
+def bad_token(value: str) -> Reply:
+    return failure(f"HTTP HEADER: X-GEWE-TOKEN={value} 不可用或已过期")
+
+
+def render_error(error: GeweError) -> Reply:
+    return failure(error.msg, error.data)
+
+
+def render_violations(violations: list[Violation]) -> Reply:
+    first = violations[0]
+    if first.location == "body" and first.field == "body":
+        return failure("请求参数格式错误")
+    if first.rule == "required":
+        return failure(f"{first.field} 不可为空")
+    return failure(f"{first.field} 参数格式错误")
+
+
+def render_not_implemented(path: str) -> Reply:
+    return failure(f"not implemented by chatsim: {path}")
+
+
+def render_internal_error(error: Exception) -> Reply:
+    return failure(f"chatsim internal error: {type(error).__name__}: {error}")
+
+
+def render_unknown_route(method: str, path: str) -> Reply:
+    """Spring's own texts, which a Spring Boot service such as GeWe wraps in its envelope."""
+    if method != "POST":
+        return failure(f"Request method '{method}' not supported")
+    return failure(f"No handler found for {method} {path}")

@@ -1,0 +1,103 @@
+"""A world from the scenario's gewe sections: later sections add to and override earlier ones."""
+
+from typing import Any
+
+from chatsim.scenarios import ScenarioError, clock_start
+from chatsim.tenants import TenantContext
+from chatsim.vendors.gewe.model.entities import Chatroom, Contact, Device, Member, Person, Token
+from chatsim.vendors.gewe.model.state import Settings
+from chatsim.vendors.gewe.model.world import GeweWorld
+
+_PERSON_KEYS = ("alias", "phone", "sex", "signature", "country", "province", "city", "big_head_img_url",
+                "small_head_img_url", "searchable", "group_adds", "on_request", "accept_after")
+
+
+def _settings(merged: dict[str, Any]) -> Settings:
+    login = merged.get("login", {})
+    defaults = Settings()
+    return Settings(ticket_ttl=merged.get("ticket_ttl_seconds", defaults.ticket_ttl),
+                    request_ttl=merged.get("request_ttl_seconds", defaults.request_ttl),
+                    qr_ttl=merged.get("qr_ttl_seconds", defaults.qr_ttl),
+                    login_polls=login.get("polls", defaults.login_polls),
+                    login_account=login.get("wxid"),
+                    max_devices=merged.get("max_devices", defaults.max_devices),
+                    probe_timeout=merged.get("callback_probe_timeout_seconds", defaults.probe_timeout))
+
+
+def _by_key(sections: list[dict[str, Any]], section: str, key: str) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for doc in sections:
+        for item in doc.get(section, []):
+            found[item[key]] = item
+    return found
+
+
+def _check(known: dict[str, Any], wxid: str, where: str) -> str:
+    if wxid not in known:
+        raise ScenarioError("gewe", where, f"{wxid!r} is not in gewe.people")
+    return wxid
+
+
+def build_world(sections: list[dict[str, Any]], ctx: TenantContext) -> GeweWorld:
+    merged: dict[str, Any] = {}
+    for doc in sections:
+        merged.update(doc)
+    settings = _settings(merged)
+    people = {wxid: Person(wxid, spec["nickname"], spec.get("uin") or ctx.ids.randint(10**8, 2**31 - 1),
+                           **{k: spec[k] for k in _PERSON_KEYS if k in spec})
+              for wxid, spec in _by_key(sections, "people", "wxid").items()}
+    if settings.login_account is not None:
+        _check(people, settings.login_account, "gewe.login.wxid")
+    now = ctx.clock.now()
+    tokens: dict[str, Token] = {}
+    devices: dict[str, Device] = {}
+    for value, spec in _by_key(sections, "tokens", "token").items():
+        try:
+            expires = clock_start(spec.get("expires_at"))
+        except ValueError as exc:
+            raise ScenarioError("gewe", f"gewe.tokens[{value}].expires_at", str(exc)) from None
+        token = tokens[value] = Token(value, spec.get("callback_url"), expires,
+                                      spec.get("max_devices", settings.max_devices),
+                                      spec.get("fail_device_creation", False))
+        for device_spec in spec.get("devices", []):
+            app_id, where = device_spec["appId"], f"gewe.tokens[{value}].devices[{device_spec['appId']}]"
+            if app_id in devices:
+                raise ScenarioError("gewe", where, "appId used twice")
+            wxid = device_spec.get("wxid")
+            online = device_spec.get("online", wxid is not None)
+            if wxid is not None:
+                _check(people, wxid, where + ".wxid")
+            elif online:
+                raise ScenarioError("gewe", where, "an online device needs the wxid logged in on it")
+            since = now - device_spec.get("online_for_seconds", 0) if online else None
+            devices[app_id] = Device(app_id, value, wxid, online, since)
+            token.devices.append(app_id)
+    rooms = _by_key(sections, "chatrooms", "chatroomId")
+    chatrooms = {room_id: _chatroom(spec, people) for room_id, spec in rooms.items()}
+    world = GeweWorld(ctx, settings, people, tokens, devices, chatrooms)
+    world.contacts = _contacts(people, _by_key(sections, "people", "wxid"), now)
+    ctx.clock.on_advance(lambda: world.settle(world.now()))
+    return world
+
+
+def _chatroom(spec: dict[str, Any], people: dict[str, Person]) -> Chatroom:
+    where = f"gewe.chatrooms[{spec['chatroomId']}]"
+    room = Chatroom(spec["chatroomId"], spec.get("name", ""), _check(people, spec["owner"], where + ".owner"),
+                    [_check(people, wxid, where + ".admins") for wxid in spec.get("admins", [])])
+    for item in [spec["owner"], *spec.get("members", [])]:
+        member = Member(item) if isinstance(item, str) else Member(item["wxid"], item.get("display_name", ""),
+                                                                    item.get("inviter", ""))
+        room.members[_check(people, member.wxid, where + ".members")] = member
+    return room
+
+
+def _contacts(people: dict[str, Person], specs: dict[str, dict[str, Any]], now: float) -> dict[str, dict[str, Contact]]:
+    """Friendship is mutual: listing a friend on one side adds the other side with no remark."""
+    contacts: dict[str, dict[str, Contact]] = {wxid: {} for wxid in people}
+    for wxid, spec in specs.items():
+        for item in spec.get("friends", []):
+            item = {"wxid": item} if isinstance(item, str) else item
+            friend = _check(people, item["wxid"], f"gewe.people[{wxid}].friends")
+            contacts[wxid][friend] = Contact(friend, item.get("remark", ""), item.get("only_chat", False), 0, now)
+            contacts[friend].setdefault(wxid, Contact(wxid, since=now))
+    return contacts

@@ -1,0 +1,100 @@
+"""Reading the contact world: search, contact lists, contact cards, chatroom members."""
+
+from typing import Any
+
+from chatsim.vendors.gewe import callbacks
+from chatsim.vendors.gewe.errors import GeweError
+from chatsim.vendors.gewe.model.entities import Chatroom, Contact, Person, Token, pinyin
+from chatsim.vendors.gewe.model.state import WorldState
+
+NOT_FOUND = "用户不存在"
+NOT_FRIEND = "对方不是你的好友"
+NOT_IN_ROOM = "你不在该群聊中"
+
+
+class ContactRules(WorldState):
+    def find(self, info: str) -> Person | None:
+        """WeChat search: a WeChat id (alias), a phone number, or the wxid itself."""
+        person = self.people.get(info)
+        if person is None:
+            person = next((p for p in self.people.values() if info and info in (p.alias, p.phone)), None)
+        return person
+
+    def search(self, token: Token, app_id: str, info: str) -> dict[str, Any]:
+        action = "搜索联系人失败"
+        me = self.account(token, app_id, action)
+        person = self.find(info)
+        friend = person is not None and (person.wxid == me or self.is_friend(me, person.wxid))
+        if person is None or not (person.searchable or friend):
+            raise GeweError(action, "-1", NOT_FOUND)
+        v3 = person.wxid if friend else self.v3(me, person.wxid)
+        v4 = self.issue_ticket(me, person.wxid, "search")
+        return {"v3": v3, "nickName": person.nickname, "sex": person.sex, "signature": person.signature or None,
+                "bigHeadImgUrl": person.big_head_img_url, "smallHeadImgUrl": person.small_head_img_url, "v4": v4}
+
+    def fetch_contacts_list(self, token: Token, app_id: str) -> dict[str, list[str]]:
+        me = self.account(token, app_id, "获取联系人列表失败")
+        rooms = [room.id for room in self.chatrooms.values() if me in room.members]
+        return {"friends": list(self.contacts_of(me)), "chatrooms": rooms, "ghs": []}
+
+    def contact_info(self, token: Token, app_id: str, wxids: list[str], detail: bool) -> list[dict[str, Any]]:
+        me = self.account(token, app_id, "获取联系人信息失败")
+        return [self._card(me, wxid, detail) for wxid in wxids]
+
+    def _card(self, me: str, wxid: str, detail: bool) -> dict[str, Any]:
+        card: dict[str, Any] = {"userName": wxid, **dict.fromkeys(
+            ("nickName", "pyInitial", "quanPin", "sex", "remark", "remarkPyInitial", "remarkQuanPin", "signature",
+             "alias", "snsBgImg", "country", "bigHeadImgUrl", "smallHeadImgUrl", "description", "cardImgUrl",
+             "labelList", "province", "city", "phoneNumList"))}
+        room, person = self.chatrooms.get(wxid), self.people.get(wxid)
+        if room is not None:
+            quan_pin, py_initial = pinyin(room.name)
+            card.update(nickName=room.name, quanPin=quan_pin, pyInitial=py_initial)
+        elif person is not None:
+            contact = self.contacts_of(me).get(wxid)
+            remark = contact.remark if contact else ""
+            remark_pin, remark_initial = pinyin(remark)
+            card.update(nickName=person.nickname, pyInitial=person.py_initial, quanPin=person.quan_pin,
+                        sex=person.sex, remark=remark, remarkPyInitial=remark_initial, remarkQuanPin=remark_pin,
+                        signature=person.signature, alias=person.alias, country=person.country,
+                        province=person.province, city=person.city, bigHeadImgUrl=person.big_head_img_url,
+                        smallHeadImgUrl=person.small_head_img_url, description="", labelList="")
+            if detail:
+                card["onlyChat"] = contact.only_chat if contact else None
+        return card
+
+    def member_list(self, token: Token, app_id: str, chatroom_id: str) -> dict[str, Any]:
+        action = "获取群成员列表失败"
+        me = self.account(token, app_id, action)
+        room = self.room_of(me, chatroom_id, action)
+        members = []
+        for member in room.members.values():
+            person = self.people[member.wxid]
+            members.append({"wxid": member.wxid, "nickName": person.nickname, "inviterUserName": member.inviter,
+                            "memberFlag": 0, "displayName": member.display_name,
+                            "bigHeadImgUrl": person.big_head_img_url, "smallHeadImgUrl": person.small_head_img_url})
+        return {"memberList": members, "chatroomOwner": room.owner, "adminWxid": list(room.admins) or None}
+
+    def room_of(self, me: str, chatroom_id: str, action: str) -> Chatroom:
+        room = self.chatrooms.get(chatroom_id)
+        if room is None or me not in room.members:
+            raise GeweError(action, "-1", NOT_IN_ROOM)
+        return room
+
+    def friend(self, token: Token, app_id: str, wxid: str, action: str) -> tuple[str, Contact]:
+        """The account and its contact entry for ``wxid``, when that is one of its friends."""
+        me = self.account(token, app_id, action)
+        contact = self.contacts_of(me).get(wxid)
+        if contact is None:
+            raise GeweError(action, "-1", NOT_FRIEND)
+        return me, contact
+
+    def set_friend_permissions(self, token: Token, app_id: str, wxid: str, only_chat: bool) -> None:
+        _, contact = self.friend(token, app_id, wxid, "设置好友权限失败")
+        contact.only_chat = only_chat
+
+    def delete_friend(self, token: Token, app_id: str, wxid: str) -> None:
+        """One-sided, as in WeChat: the other side keeps the account until they delete it too."""
+        me, _ = self.friend(token, app_id, wxid, "删除好友失败")
+        del self.contacts[me][wxid]
+        self.emit_to(me, lambda app: callbacks.del_contacts(app, me, wxid))

@@ -1,0 +1,153 @@
+"""The world's state and the lookups every rule shares; the rules are mixed in from sibling modules.
+
+Every rule checks everything before it changes anything, so a refused request leaves the world
+exactly as it was. Callbacks are queued as events and handed to the outbox by ``publish``, which
+the caller runs once the change succeeded, naming the journal record that caused it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from chatsim.journal import JournalNotes
+from chatsim.tenants import TenantContext
+from chatsim.vendors.gewe import callbacks
+from chatsim.vendors.gewe.errors import DEVICE_MISSING, OFFLINE, GeweError
+from chatsim.vendors.gewe.model.entities import (
+    Chatroom,
+    Contact,
+    Device,
+    FriendRequest,
+    Person,
+    Ticket,
+    Token,
+    as_json,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    ticket_ttl: float = 86400.0
+    request_ttl: float = 3 * 86400.0
+    qr_ttl: float = 240.0
+    login_polls: int = 1
+    login_account: str | None = None
+    max_devices: int = 10
+    probe_timeout: float = 3.0
+
+
+class WorldState:
+    def __init__(self, ctx: TenantContext, settings: Settings, people: dict[str, Person],
+                 tokens: dict[str, Token], devices: dict[str, Device], chatrooms: dict[str, Chatroom]) -> None:
+        self.ctx = ctx
+        # The tenant's virtual clock, bound once rather than looked up through ctx on every read.
+        self.now: Callable[[], float] = ctx.clock.now
+        self.settings = settings
+        self.people = people
+        self.tokens = tokens
+        self.devices = devices
+        self.chatrooms = chatrooms
+        self.contacts: dict[str, dict[str, Contact]] = {}
+        self.v3s: dict[tuple[str, str], str] = {}
+        self.v3_owners: dict[str, tuple[str, str]] = {}
+        self.tickets: dict[str, Ticket] = {}
+        self.requests: dict[int, FriendRequest] = {}
+        # Earliest virtual time at which an open request may change by itself; settle() is a no-op
+        # before it, so the per-request cost does not grow with the number of requests ever made.
+        self.next_due = float("inf")
+        self.new_msg_ids: set[int] = set()
+        self.msg_seq = ctx.ids.randint(600_000_000, 700_000_000)
+        self.queued: list[tuple[str, str, dict[str, Any]]] = []  # this request's events, until publish
+
+    # --- lookups -------------------------------------------------------------------------------
+
+    def token(self, value: str, now: float) -> Token | None:
+        """A token that exists and has not expired by ``now``, the request's arrival time."""
+        token = self.tokens.get(value)
+        if token is None or (token.expires_at is not None and now >= token.expires_at):
+            return None
+        return token
+
+    def device(self, token: Token, app_id: str, action: str, online: bool = True) -> Device:
+        """The token's device, online unless told otherwise, or GeWe's failure for ``action``."""
+        device = self.devices.get(app_id)
+        if device is None or device.token != token.value:
+            raise GeweError(action, "-1", DEVICE_MISSING.format(app_id=app_id))
+        if online and not device.online:
+            raise GeweError(action, "-1", OFFLINE)
+        return device
+
+    def account(self, token: Token, app_id: str, action: str) -> str:
+        """The wxid logged in on the token's online device."""
+        wxid = self.device(token, app_id, action).wxid
+        assert wxid is not None
+        return wxid
+
+    def contacts_of(self, wxid: str) -> dict[str, Contact]:
+        """Read-only view; writes go through ``befriend`` so a lookup never changes the dump."""
+        return self.contacts.get(wxid, {})
+
+    def is_friend(self, wxid: str, other: str) -> bool:
+        return other in self.contacts.get(wxid, {})
+
+    def is_account(self, wxid: str) -> bool:
+        """A WeChat account logged in (or once logged in) on one of our devices."""
+        return any(device.wxid == wxid for device in self.devices.values())
+
+    def online_devices(self, wxid: str) -> list[Device]:
+        return [device for device in self.devices.values() if device.online and device.wxid == wxid]
+
+    def v3(self, viewer: str, target: str) -> str:
+        """The stable v3 under which ``viewer`` sees ``target``."""
+        key = (viewer, target)
+        value = self.v3s.get(key)
+        if value is None:
+            value = self.v3s[key] = self.ctx.ids.v3()
+            self.v3_owners[value] = key
+        return value
+
+    def issue_ticket(self, account: str, person: str, kind: str, context: str = "",
+                     expires_at: float | None = None) -> str:
+        v4 = self.ctx.ids.v4()
+        expiry = self.now() + self.settings.ticket_ttl if expires_at is None else expires_at
+        self.tickets[v4] = Ticket(v4, account, person, kind, expiry, context)
+        return v4
+
+    # --- callbacks -----------------------------------------------------------------------------
+
+    def emit_to(self, wxid: str, build: Any) -> None:
+        """Queue ``build(app_id)`` for every online device of the account ``wxid``."""
+        for device in self.online_devices(wxid):
+            self.queued.append((device.app_id, device.token, build(device.app_id)))
+
+    def message_ids(self) -> callbacks.MessageIds:
+        new_msg_id = self.ctx.ids.new_msg_id()
+        while new_msg_id in self.new_msg_ids:
+            new_msg_id = self.ctx.ids.new_msg_id()
+        self.new_msg_ids.add(new_msg_id)
+        self.msg_seq += 1
+        return callbacks.MessageIds(self.ctx.ids.msg_id(), new_msg_id, self.msg_seq, int(self.now()))
+
+    def publish(self, record: JournalNotes | None) -> None:
+        """Hand the queued events to the outbox, to the callback URL each token has right now."""
+        if not self.queued:
+            return
+        events, self.queued = self.queued, []
+        for app_id, token, payload in events:
+            url = self.tokens[token].callback_url
+            self.ctx.outbox.emit("gewe", payload["TypeName"], url, payload, key=app_id, record=record)
+
+    # --- admin view ----------------------------------------------------------------------------
+
+    def dump(self) -> dict[str, Any]:
+        return {
+            "tokens": [as_json(token) for token in self.tokens.values()],
+            "devices": [as_json(device) for device in self.devices.values()],
+            "people": [as_json(person) for person in self.people.values()],
+            "contacts": {owner: [as_json(c) for c in contacts.values()] for owner, contacts in self.contacts.items()},
+            "chatrooms": [as_json(room) for room in self.chatrooms.values()],
+            "v3": [{"viewer": viewer, "target": target, "v3": value}
+                   for (viewer, target), value in self.v3s.items()],
+            "tickets": [as_json(ticket) for ticket in self.tickets.values()],
+            "friend_requests": [as_json(request) for request in self.requests.values()],
+        }
