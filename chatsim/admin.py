@@ -1,167 +1,163 @@
 """chatsim's own control API under ``/_chatsim/``, described by ``specs/admin.yaml``.
 
-It is served through the same pipeline as the vendors, so its requests are validated against its
-own spec. Vendor packages add world actions (a person sends a friend request, an account goes
-offline...) through their ``admin_handlers``; their operationIds are ``<vendor>.<action>``.
+It is a vendor like the others (a manifest, handlers, an error renderer), served through the same
+chain, so its requests are validated against its own spec. Its world is the ``Host``: the tenants,
+the journal, the vendors. Vendor packages add world actions (a person sends a friend request, an
+account goes offline...) as their manifests' ``world_actions``; their operationIds in admin.yaml are
+``<vendor>.<action>``, and the chain hands each the tenant's world of that vendor.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from aiohttp import web
-
 from chatsim import __version__
+from chatsim.chain import ADMIN, Host
+from chatsim.contract import ApiFamily, Call, Handler, Refused, Reply, SimError, Vendor
 from chatsim.paths import SPECS_DIR
 from chatsim.scenarios import ScenarioError, parse, read_file, resolve_name
-from chatsim.spec import Operation
-from chatsim.tenants import TenantError
-from chatsim.validation import Violation
-from chatsim.vendor import Call, Handler, Reply, SimError, Vendor
+from chatsim.spec.operations import Operation, Violation
+from chatsim.tenants import Tenant, TenantError
+
+AdminCall = Call[Host, None]
 
 
-class AdminError(SimError):
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def pipeline_of(call: Call) -> Any:
-    from chatsim.app import PIPELINE
-
-    return call.request.app[PIPELINE]
+def tenant_of(call: AdminCall) -> Tenant:
+    """The tenant the admin path names (the tenant step has already made it)."""
+    return call.world.registry.get(call.tenant_name)
 
 
 def iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
 
 
-def health(call: Call) -> Reply:
-    pipeline = pipeline_of(call)
-    return Reply({"status": "ok", "version": __version__, "tenants": pipeline.registry.names(),
-                  "vendors": [name for name in pipeline.vendors if name != "chatsim"]})
+def health(call: AdminCall) -> Reply:
+    host = call.world
+    return Reply.json({"status": "ok", "version": __version__, "tenants": host.registry.names(),
+                  "vendors": [name for name in host.vendors if name != ADMIN]})
 
 
-def openapi_document(call: Call) -> Reply:
+def openapi_document(call: AdminCall) -> Reply:
     text = (SPECS_DIR / "admin.yaml").read_text(encoding="utf-8")
-    return Reply(text, headers={"Content-Type": "application/yaml; charset=utf-8"})
+    return Reply(text.encode(), headers={"Content-Type": "application/yaml; charset=utf-8"})
 
 
-def coverage_rows(operations: Mapping[str, list[Operation]], vendors: Mapping[str, Vendor]) -> list[dict[str, Any]]:
+def coverage_rows(operations: Mapping[str, Sequence[Operation]],
+                  vendors: Mapping[str, Vendor[Any, Any]]) -> list[dict[str, Any]]:
     return [{"vendor": name, "method": op.method, "path": op.path, "operation": op.operation_id,
              "implemented": op.operation_id in vendors[name].handlers}
             for name, ops in operations.items() for op in ops]
 
 
-def coverage(call: Call) -> Reply:
-    pipeline = pipeline_of(call)
-    return Reply({"operations": coverage_rows(pipeline.operations, pipeline.vendors)})
+def coverage(call: AdminCall) -> Reply:
+    host = call.world
+    return Reply.json({"operations": coverage_rows(host.operations, host.vendors)})
 
 
-def reset_all(call: Call) -> Reply:
-    pipeline = pipeline_of(call)
-    pipeline.registry.drop_all()
-    pipeline.journal.clear()
-    return Reply({"reset": "all"})
+def reset_all(call: AdminCall) -> Reply:
+    host = call.world
+    host.registry.drop_all()
+    host.journal.clear()
+    return Reply.json({"reset": "all"})
 
 
-def list_tenants(call: Call) -> Reply:
-    return Reply({"tenants": pipeline_of(call).registry.names()})
+def list_tenants(call: AdminCall) -> Reply:
+    return Reply.json({"tenants": call.world.registry.names()})
 
 
-def reset_tenant(call: Call) -> Reply:
-    pipeline = pipeline_of(call)
-    pipeline.registry.reset(call.tenant.name)
-    pipeline.journal.clear(call.tenant.name)
-    return Reply({"reset": call.tenant.name})
+def reset_tenant(call: AdminCall) -> Reply:
+    host = call.world
+    host.registry.reset(call.tenant_name)
+    host.journal.clear(call.tenant_name)
+    return Reply.json({"reset": call.tenant_name})
 
 
-def delete_tenant(call: Call) -> Reply:
-    pipeline = pipeline_of(call)
-    pipeline.registry.drop(call.tenant.name)
-    pipeline.journal.clear(call.tenant.name)
-    return Reply({"deleted": call.tenant.name})
+def delete_tenant(call: AdminCall) -> Reply:
+    host = call.world
+    host.registry.drop(call.tenant_name)
+    host.journal.clear(call.tenant_name)
+    return Reply.json({"deleted": call.tenant_name})
 
 
-def load_scenario(call: Call) -> Reply:
-    pipeline = pipeline_of(call)
+def load_scenario(call: AdminCall) -> Reply:
+    host = call.world
     name = call.params.get("file")
     try:
         if name:
-            doc = read_file(resolve_name(name), pipeline.vendors)
+            doc = read_file(resolve_name(name), host.vendors)
         else:
-            doc = parse(call.body or "", "request body", pipeline.vendors)
-        pipeline.registry.load(call.tenant.name, doc, merge=bool(call.params.get("merge")))
+            doc = parse(call.body or "", "request body", host.vendors)
+        host.registry.load(call.tenant_name, doc, merge=bool(call.params.get("merge")))
     except (ScenarioError, TenantError) as exc:
-        raise AdminError(str(exc)) from None
-    pipeline.journal.clear(call.tenant.name)
-    return Reply({"loaded": doc.get("name", name or "request body"), "tenant": call.tenant.name})
+        raise Refused(str(exc), 400) from None
+    host.journal.clear(call.tenant_name)
+    return Reply.json({"loaded": doc.get("name", name or "request body"), "tenant": call.tenant_name})
 
 
-def dump_state(call: Call) -> Reply:
-    pipeline = pipeline_of(call)
-    tenant = call.tenant
-    return Reply({"tenant": tenant.name, "clock": clock_json(tenant.clock.now(), tenant.clock.frozen),
+def dump_state(call: AdminCall) -> Reply:
+    host = call.world
+    tenant = tenant_of(call)
+    return Reply.json({"tenant": tenant.name, "clock": clock_json(tenant.clock.now(), tenant.clock.frozen),
                   "vendors": {name: vendor.dump(tenant.worlds[name])
-                              for name, vendor in pipeline.vendors.items() if name != "chatsim"}})
+                              for name, vendor in host.world_vendors.items()}})
 
 
 def clock_json(now: float, frozen: bool) -> dict[str, Any]:
     return {"now": now, "iso": iso(now), "frozen": frozen}
 
 
-def get_clock(call: Call) -> Reply:
-    return Reply(clock_json(call.tenant.clock.now(), call.tenant.clock.frozen))
+def get_clock(call: AdminCall) -> Reply:
+    return Reply.json(clock_json(tenant_of(call).clock.now(), tenant_of(call).clock.frozen))
 
 
-def advance_clock(call: Call) -> Reply:
-    clock = call.tenant.clock
+def advance_clock(call: AdminCall) -> Reply:
+    clock = tenant_of(call).clock
     clock.advance(call.params["seconds"])
-    return Reply(clock_json(clock.now(), clock.frozen))
+    return Reply.json(clock_json(clock.now(), clock.frozen))
 
 
-def journal_filters(call: Call) -> dict[str, Any]:
+def journal_filters(call: AdminCall) -> dict[str, Any]:
     return {key: call.params.get(key) for key in ("tenant", "vendor", "operation")}
 
 
-def get_journal(call: Call) -> Reply:
-    records = pipeline_of(call).journal.query(**journal_filters(call), limit=call.params.get("limit"))
-    return Reply({"count": len(records), "records": [r.to_json() for r in records]})
+def get_journal(call: AdminCall) -> Reply:
+    records = call.world.journal.query(**journal_filters(call), limit=call.params.get("limit"))
+    return Reply.json({"count": len(records), "records": [r.to_json() for r in records]})
 
 
-def count_journal(call: Call) -> Reply:
-    return Reply({"count": len(pipeline_of(call).journal.query(**journal_filters(call)))})
+def count_journal(call: AdminCall) -> Reply:
+    return Reply.json({"count": len(call.world.journal.query(**journal_filters(call)))})
 
 
-def clear_journal(call: Call) -> Reply:
-    pipeline_of(call).journal.clear(call.params.get("tenant"))
-    return Reply({"cleared": True})
+def clear_journal(call: AdminCall) -> Reply:
+    call.world.journal.clear(call.params.get("tenant"))
+    return Reply.json({"cleared": True})
 
 
-def match_filters(call: Call) -> dict[str, str]:
+def match_filters(call: AdminCall) -> dict[str, str]:
     filters = {}
     for item in call.request.query.getall("match", []):
         key, sep, value = item.partition("=")
         if not sep:
-            raise AdminError(f"match takes PATH=VALUE, got {item!r}")
+            raise Refused(f"match takes PATH=VALUE, got {item!r}", 400)
         filters[key] = value
     return filters
 
 
-async def list_callbacks(call: Call) -> Reply:
-    outbox = call.tenant.outbox
+async def list_callbacks(call: AdminCall) -> Reply:
+    outbox = tenant_of(call).outbox
     args = {"after": call.params.get("after", 0), "filters": match_filters(call),
             "kind": call.params.get("kind"), "status": call.params.get("status")}
     wait = call.params.get("wait", 0)
     found = await outbox.wait(wait, **args) if wait else outbox.query(**args)
-    return Reply({"count": len(found), "callbacks": [d.to_json() for d in found]})
+    return Reply.json({"count": len(found), "callbacks": [d.to_json() for d in found]})
 
 
-def redeliver_callback(call: Call) -> Reply:
-    delivery = call.tenant.outbox.redeliver(call.params["id"])
+def redeliver_callback(call: AdminCall) -> Reply:
+    delivery = tenant_of(call).outbox.redeliver(call.params["id"])
     if delivery is None:
-        raise AdminError(f"no callback {call.params['id']} in tenant {call.tenant.name}", 404)
-    return Reply(delivery.to_json())
+        raise Refused(f"no callback {call.params['id']} in tenant {call.tenant_name}", 404)
+    return Reply.json(delivery.to_json())
 
 
 CORE_HANDLERS: dict[str, Handler] = {
@@ -173,34 +169,50 @@ CORE_HANDLERS: dict[str, Handler] = {
 }
 
 
-class AdminVendor(Vendor):
-    name = "chatsim"
-    spec_file = "admin.yaml"
-    prefixes = ("/_chatsim/",)
-    scenario_schema = None
+class AdminErrors:
+    """chatsim's own answers: ``{"error": ...}`` with an HTTP status that says what went wrong."""
 
-    def __init__(self, vendors: Mapping[str, Vendor]) -> None:
-        handlers = dict(CORE_HANDLERS)
-        for vendor_name, vendor in vendors.items():
-            handlers.update({f"{vendor_name}.{op}": fn for op, fn in vendor.admin_handlers.items()})
-        self.handlers = handlers  # type: ignore[misc]
-
-    def new_world(self, sections: list[dict[str, Any]], ctx: Any) -> None:
-        return None
-
-    def render_violations(self, call: Call, violations: list[Violation]) -> Reply:
+    def violations(self, call: AdminCall, violations: Sequence[Violation]) -> Reply:
         first = violations[0]
-        return Reply({"error": f"invalid request: {first.field} ({first.rule})",
-                      "violations": [v.to_json() for v in violations]}, status=400)
+        return Reply.json({"error": f"invalid request: {first.field} ({first.rule})",
+                           "violations": [v.to_json() for v in violations]}, status=400)
 
-    def render_error(self, call: Call, error: SimError) -> Reply:
-        return Reply({"error": str(error)}, status=getattr(error, "status", 400))
+    def error(self, call: AdminCall, error: SimError) -> Reply:
+        return Reply.json({"error": str(error)}, status=getattr(error, "status", 400))
 
-    def render_not_implemented(self, op: Operation) -> Reply:
-        return Reply({"error": f"{op.method} {op.path} is not implemented by chatsim"}, status=501)
+    def internal_error(self, call: AdminCall, error: Exception) -> Reply:
+        return Reply.json({"error": f"internal error in chatsim: {type(error).__name__}: {error}"}, status=500)
 
-    def render_internal_error(self, call: Call, error: Exception) -> Reply:
-        return Reply({"error": f"internal error in chatsim: {type(error).__name__}: {error}"}, status=500)
+    def not_implemented(self, call: AdminCall) -> Reply:
+        op = call.op
+        assert op is not None
+        return Reply.json({"error": f"{op.method} {op.path} is not implemented by chatsim"}, status=501)
 
-    async def render_unknown_route(self, request: web.Request, path: str, tenant: Any) -> Reply:
-        return Reply({"error": f"no admin route {request.method} {path}"}, status=404)
+    def unknown_route(self, call: AdminCall) -> Reply:
+        """Under ``/_chatsim/``: no such admin route. Anywhere else: no vendor claims the path, and
+        the nearest paths that exist are named (a typo in a client's base URL shows at once)."""
+        method = call.request.method
+        if call.path.startswith(PREFIX):
+            return Reply.json({"error": f"no admin route {method} {call.path}"}, status=404)
+        return Reply.json({"error": "no vendor of chatsim answers this path", "method": method, "path": call.path,
+                           "near_misses": call.world.router.near_misses(method, call.path)}, status=404,
+                          headers=JSON_UTF8)
+
+
+PREFIX = "/_chatsim/"
+JSON_UTF8 = {"Content-Type": "application/json; charset=utf-8"}
+
+
+def admin_vendor(vendors: Mapping[str, Vendor[Any, Any]]) -> Vendor[Host, None]:
+    """The admin API's manifest: the core handlers plus every vendor's world actions."""
+    handlers = dict(CORE_HANDLERS)
+    for vendor_name, vendor in vendors.items():
+        handlers.update({f"{vendor_name}.{action}": fn for action, fn in vendor.world_actions.items()})
+    return Vendor(name=ADMIN, spec=SPECS_DIR / "admin.yaml", families=(ApiFamily("admin", (PREFIX,), "error"),),
+                  handlers=handlers, errors=AdminErrors(), build_world=_no_world, dump=_no_world,
+                  scenario_schema=None)
+
+
+def _no_world(*args: Any) -> None:
+    """The admin API keeps no world in a tenant: its world is the Host."""
+    return None

@@ -1,4 +1,4 @@
-"""The ``chatsim`` command: serve, check-scenario, coverage, listen, verify."""
+"""The ``chatsim`` command: serve, check-scenario, coverage, chain, listen, verify."""
 
 import argparse
 import asyncio
@@ -13,22 +13,22 @@ from chatsim.paths import DEMO_SCENARIO
 def _serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
-    from chatsim.app import PIPELINE, Settings, build_app
+    from chatsim.app import HOST, Settings, build_app
     from chatsim.scenarios import ScenarioError
 
     settings = Settings(host=args.host, port=args.port, scenarios=args.scenario or [DEMO_SCENARIO],
                         seed=args.seed, quiet=args.quiet, journal_size=args.journal_size,
-                        check_responses=args.check_responses)
+                        check_responses=args.check_responses, vendor_modules=tuple(args.vendor_module))
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
     try:
         app = build_app(settings)
     except ScenarioError as exc:
         print(f"chatsim: {exc}", file=sys.stderr)
         return 2
-    pipeline = app[PIPELINE]
-    tenant = pipeline.registry.get("default")
+    host = app[HOST]
+    tenant = host.registry.get("default")
     print(f"chatsim listening on http://{args.host}:{args.port}  (admin: /_chatsim/health)")
-    for name, vendor in pipeline.vendors.items():
+    for name, vendor in host.world_vendors.items():
         for line in vendor.credentials(tenant.worlds[name]):
             print(f"  {name}: {line}")
     try:
@@ -48,9 +48,9 @@ def _serve(args: argparse.Namespace) -> int:
 def _check_scenario(args: argparse.Namespace) -> int:
     from chatsim.scenarios import ScenarioError, read_file
     from chatsim.tenants import Tenant
-    from chatsim.vendors import all_vendors
+    from chatsim.vendors.registry import discover
 
-    vendors = all_vendors()
+    vendors = discover(args.vendor_module)
     status = 0
     for path in args.files:
         try:
@@ -66,17 +66,24 @@ def _check_scenario(args: argparse.Namespace) -> int:
 
 def _coverage(args: argparse.Namespace) -> int:
     from chatsim.admin import coverage_rows
-    from chatsim.app import load_operations
-    from chatsim.vendors import all_vendors
+    from chatsim.chain import bind_all
+    from chatsim.vendors.registry import discover
 
-    vendors = all_vendors()
-    rows = [row for row in coverage_rows(load_operations(vendors), vendors) if row["vendor"] != "chatsim"]
+    vendors = discover(args.vendor_module)
+    rows = coverage_rows(bind_all(vendors), vendors)
     width = max(len(row["path"]) for row in rows) if rows else 4
     print(f"{'vendor':<10} {'method':<7} {'path':<{width}} implemented")
     for row in rows:
         print(f"{row['vendor']:<10} {row['method']:<7} {row['path']:<{width}} {'yes' if row['implemented'] else 'no'}")
     done = sum(row["implemented"] for row in rows)
     print(f"{done}/{len(rows)} operations implemented")
+    return 0
+
+
+def _chain(args: argparse.Namespace) -> int:
+    from chatsim.chain import describe
+
+    print("\n".join(describe()))
     return 0
 
 
@@ -102,13 +109,19 @@ def _toolkit_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]"
     listen.set_defaults(func=_listen)
     verify = sub.add_parser("verify", help="run contract flows against a server (chatsim or the real one)")
     verify.add_argument("--base-url", required=True, help="e.g. http://127.0.0.1:7001 or http://127.0.0.1:7001/_t/ci")
-    verify.add_argument("--vendor", choices=["gewe", "dingtalk", "eggjs_im"],
+    verify.add_argument("--vendor", choices=vendor_names(),
                         help="whose spec checks the answers (default: each flow's own vendor)")
     verify.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="override a flow variable")
     verify.add_argument("--junit", type=Path, metavar="FILE", help="also write a JUnit XML report")
     verify.add_argument("--timeout", type=float, default=15.0, help="seconds per request")
     verify.add_argument("flows", nargs="+", type=Path, metavar="FLOW.yaml")
     verify.set_defaults(func=_verify)
+
+
+def vendor_names() -> list[str]:
+    from chatsim.vendors.registry import discover
+
+    return list(discover())
 
 
 def parser() -> argparse.ArgumentParser:
@@ -129,6 +142,11 @@ def parser() -> argparse.ArgumentParser:
     check.set_defaults(func=_check_scenario)
     cov = sub.add_parser("coverage", help="which spec operations chatsim implements")
     cov.set_defaults(func=_coverage)
+    chain = sub.add_parser("chain", help="print the request chain's steps, in order, from the code")
+    chain.set_defaults(func=_chain)
+    for command in (serve, check, cov):
+        command.add_argument("--vendor-module", action="append", default=[], metavar="MODULE",
+                             help="also serve the vendor whose manifest is MODULE.VENDOR (repeatable)")
     _toolkit_commands(sub)
     return top
 

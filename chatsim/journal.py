@@ -1,21 +1,22 @@
-"""The request journal: one record per request, WireMock style.
+"""The request journal: one ``ServeEvent`` per answered request, WireMock style, in a bounded ring.
 
-A record holds what was sent, what was answered and every callback delivery attempt the request
-caused. The journal is a bounded ring buffer, so memory stays flat under load; bodies are kept as
-the bytes that crossed the wire and decoded only when someone reads the journal.
-
-A request is journaled when it has been answered, as one plain tuple: no object per request for
-the garbage collector to walk again and again while the record sits in the ring. What a request
-causes beyond its answer (callback attempts, problems the response and payload checks find) goes
-on a small ``JournalNotes`` made only for the requests that ask for one. Readers get
-``JournalRecord`` views built from both.
+An event holds what was sent, what was answered, and the request's sub-events (callback delivery
+attempts, setCallback's probe, self-check findings), which may keep arriving after the answer. The
+ring is bounded, so memory stays flat under load; bodies are kept as the bytes that crossed the wire
+and decoded only when someone reads the journal. A request is journaled when it has been answered,
+so record ids increase in ring order.
 """
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
+
+from chatsim.trace import CALLBACK, CHECK, PROBE, SubEvent
+
+NO_SUB_EVENTS: Sequence[SubEvent] = ()
 
 
 def decode_body(raw: bytes) -> Any:
@@ -27,22 +28,13 @@ def decode_body(raw: bytes) -> Any:
         return raw.decode("utf-8", "replace")
 
 
-@dataclass(slots=True)
-class JournalNotes:
-    """The part of a record that may still grow after the answer, e.g. when a callback is retried.
-    Its id is the record's, stamped when the request is journaled (0 for requests never journaled)."""
+@dataclass(slots=True, kw_only=True)
+class ServeEvent:
+    """One journaled request. ``sub_events`` is the request's trace list itself (shared, not copied),
+    so what happens after the answer shows here too."""
 
-    id: int = 0
-    callbacks: tuple[dict[str, Any], ...] = ()
-    response_check: tuple[str, ...] = ()
-
-
-@dataclass(slots=True)
-class JournalRecord:
-    """One journaled request as readers see it; the field order is the ring's tuple order."""
-
-    id: int
-    time: float
+    id: int = 0  # stamped by the journal
+    time: float  # the tenant's virtual time at arrival
     tenant: str
     vendor: str
     operation: str
@@ -55,8 +47,16 @@ class JournalRecord:
     vendor_code: Any
     violations: tuple[dict[str, Any], ...]
     duration_ms: float
-    callbacks: tuple[dict[str, Any], ...] = ()
-    response_check: tuple[str, ...] = ()
+    sub_events: Sequence[SubEvent] = NO_SUB_EVENTS
+
+    @property
+    def callbacks(self) -> tuple[dict[str, Any], ...]:
+        """Callback delivery attempts and probes, in the order they happened."""
+        return tuple(dict(e.data) for e in self.sub_events if e.kind in (CALLBACK, PROBE))
+
+    @property
+    def response_check(self) -> tuple[str, ...]:
+        return tuple(e.data["problem"] for e in self.sub_events if e.kind == CHECK)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -76,59 +76,34 @@ class JournalRecord:
         }
 
 
-_ID, _TENANT, _VENDOR, _OPERATION = 0, 2, 3, 4
-
-
 class Journal:
     def __init__(self, capacity: int = 10_000) -> None:
-        self._entries: deque[tuple[Any, ...]] = deque(maxlen=capacity)
-        self._notes: dict[int, JournalNotes] = {}
+        self._events: deque[ServeEvent] = deque(maxlen=capacity)
         self._next_id = 1
 
     @property
     def capacity(self) -> int:
-        return self._entries.maxlen or 0
+        return self._events.maxlen or 0
 
-    def append(self, time: float, tenant: str, vendor: str, operation: str, method: str, path: str, query: str,
-               request_body: bytes, status: int, response_body: bytes, vendor_code: Any,
-               violations: tuple[dict[str, Any], ...], duration_ms: float, notes: JournalNotes | None) -> int:
+    def append(self, event: ServeEvent) -> int:
         """Journal an answered request; returns its record id."""
-        record_id = self._next_id
-        self._next_id = record_id + 1
-        self._entries.append((record_id, time, tenant, vendor, operation, method, path, query, request_body, status,
-                              response_body, vendor_code, violations, duration_ms))
-        if notes is not None:
-            notes.id = record_id
-            self._notes[record_id] = notes
-            if len(self._notes) > 2 * self.capacity:  # pruned in batches, so each append stays O(1)
-                self._forget_notes()
-        return record_id
+        event.id = self._next_id
+        self._next_id += 1
+        self._events.append(event)
+        return event.id
 
     def query(self, tenant: str | None = None, vendor: str | None = None, operation: str | None = None,
-              limit: int | None = None) -> list[JournalRecord]:
-        found = [entry for entry in self._entries
-                 if (tenant is None or entry[_TENANT] == tenant)
-                 and (vendor is None or entry[_VENDOR] == vendor)
-                 and (operation is None or entry[_OPERATION] == operation)]
-        return [self._record(entry) for entry in (found[-limit:] if limit else found)]
+              limit: int | None = None) -> list[ServeEvent]:
+        found = [event for event in self._events
+                 if (tenant is None or event.tenant == tenant)
+                 and (vendor is None or event.vendor == vendor)
+                 and (operation is None or event.operation == operation)]
+        return found[-limit:] if limit else found
 
     def clear(self, tenant: str | None = None) -> None:
         if tenant is None:
-            self._entries.clear()
-        else:
-            kept = [entry for entry in self._entries if entry[_TENANT] != tenant]
-            self._entries.clear()
-            self._entries.extend(kept)
-        self._forget_notes()
-
-    def _record(self, entry: tuple[Any, ...]) -> JournalRecord:
-        record = JournalRecord(*entry)
-        notes = self._notes.get(entry[_ID])
-        if notes is not None:
-            record.callbacks, record.response_check = notes.callbacks, notes.response_check
-        return record
-
-    def _forget_notes(self) -> None:
-        """Drop the notes of records that have left the ring."""
-        kept = {entry[_ID] for entry in self._entries}
-        self._notes = {record_id: notes for record_id, notes in self._notes.items() if record_id in kept}
+            self._events.clear()
+            return
+        kept = [event for event in self._events if event.tenant != tenant]
+        self._events.clear()
+        self._events.extend(kept)

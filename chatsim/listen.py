@@ -81,8 +81,9 @@ class Sink:
         self._checker: Any = None
         if check:
             from chatsim.selfcheck import CallbackChecker
+            from chatsim.vendors.registry import discover
 
-            self._checker = CallbackChecker(["gewe"])
+            self._checker = CallbackChecker.of([discover()["gewe"]])
 
     async def receive(self, request: web.Request) -> web.StreamResponse:
         if request.method == "GET" and request.path == LIST_PATH:

@@ -1,20 +1,21 @@
 """Route step: which vendor and operation a path names, and which tenant the request belongs to."""
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
-from multidict import CIMultiDictProxy, istr
+from multidict import istr
 
-from chatsim.spec import Operation
+from chatsim.contract import Vendor
+from chatsim.spec.operations import Operation
 from chatsim.tenants import DEFAULT_TENANT
-from chatsim.vendor import Vendor
 
 # Header names as istr: multidict then skips case-folding the name on every lookup.
 TENANT_HEADER = istr("X-Chatsim-Tenant")
 TENANT_PREFIX = "/_t/"
 
 
-def split_tenant(path: str, headers: CIMultiDictProxy[str]) -> tuple[str, str]:
+def split_tenant(path: str, headers: Mapping[str, str]) -> tuple[str, str]:
     """``/_t/NAME/rest`` names the tenant in the path (for clients that cannot add headers);
     otherwise the ``X-Chatsim-Tenant`` header does (for SDKs that drop path prefixes)."""
     if path.startswith(TENANT_PREFIX):
@@ -23,15 +24,15 @@ def split_tenant(path: str, headers: CIMultiDictProxy[str]) -> tuple[str, str]:
     return path, tenant_from_headers(headers)
 
 
-def tenant_from_headers(headers: CIMultiDictProxy[str]) -> str:
+def tenant_from_headers(headers: Mapping[str, str]) -> str:
     return headers.get(TENANT_HEADER) or DEFAULT_TENANT
 
 
 class Router:
-    def __init__(self, vendors: Iterable[Vendor], operations: Mapping[str, list[Operation]]) -> None:
+    def __init__(self, vendors: Iterable[Vendor[Any, Any]], operations: Mapping[str, Sequence[Operation]]) -> None:
         self._exact: dict[tuple[str, str], Operation] = {}
         self._templated: list[Operation] = []
-        self._prefixes: list[tuple[str, Vendor]] = []
+        self._prefixes: list[tuple[str, Vendor[Any, Any]]] = []
         self._by_name = {vendor.name: vendor for vendor in vendors}
         for vendor in self._by_name.values():
             self._prefixes.extend((prefix, vendor) for prefix in vendor.prefixes)
@@ -45,7 +46,7 @@ class Router:
                         self._exact[(op.method, alias + op.path[len(target):])] = op
         self._prefixes.sort(key=lambda item: len(item[0]), reverse=True)
 
-    def match(self, method: str, path: str) -> tuple[Operation | None, dict[str, str], Vendor | None]:
+    def match(self, method: str, path: str) -> tuple[Operation | None, dict[str, str], Vendor[Any, Any] | None]:
         op = self._exact.get((method, path))
         if op is not None:
             return op, {}, self._by_name[op.vendor]
@@ -60,7 +61,7 @@ class Router:
         """((method, path), operation) for every operation without path parameters, aliases included."""
         return list(self._exact.items())
 
-    def vendor_for(self, path: str) -> Vendor | None:
+    def vendor_for(self, path: str) -> Vendor[Any, Any] | None:
         return next((vendor for prefix, vendor in self._prefixes if path.startswith(prefix)), None)
 
     def near_misses(self, method: str, path: str) -> list[str]:

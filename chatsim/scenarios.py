@@ -14,8 +14,8 @@ from typing import Any
 import jsonschema
 import yaml
 
+from chatsim.contract import Vendor
 from chatsim.paths import SCENARIOS_DIR
-from chatsim.vendor import Vendor
 
 _CORE_SCHEMA = json.loads((Path(__file__).parent / "scenario.schema.json").read_text(encoding="utf-8"))
 
@@ -33,7 +33,7 @@ def yaml_path(parts: Any) -> str:
     return out
 
 
-def combined_schema(vendors: Mapping[str, Vendor]) -> dict[str, Any]:
+def combined_schema(vendors: Mapping[str, Vendor[Any, Any]]) -> dict[str, Any]:
     schema = json.loads(json.dumps(_CORE_SCHEMA))
     for name, vendor in vendors.items():
         if vendor.scenario_schema is not None:
@@ -42,14 +42,12 @@ def combined_schema(vendors: Mapping[str, Vendor]) -> dict[str, Any]:
 
 
 @cache
-def _validator(vendor_names: tuple[str, ...]) -> jsonschema.Draft202012Validator:
-    from chatsim.vendors import all_vendors
-
-    vendors = all_vendors()
-    return jsonschema.Draft202012Validator(combined_schema({name: vendors[name] for name in vendor_names}))
+def _validator(vendors: tuple[Vendor[Any, Any], ...]) -> jsonschema.Draft202012Validator:
+    """One per set of vendors (manifests hash by identity): every app of a process shares it."""
+    return jsonschema.Draft202012Validator(combined_schema({vendor.name: vendor for vendor in vendors}))
 
 
-def parse(text: str, source: str, vendors: Mapping[str, Vendor]) -> dict[str, Any]:
+def parse(text: str, source: str, vendors: Mapping[str, Vendor[Any, Any]]) -> dict[str, Any]:
     """YAML text to a checked scenario document, or a ScenarioError naming file, path and problem."""
     try:
         doc = yaml.safe_load(text)
@@ -61,14 +59,14 @@ def parse(text: str, source: str, vendors: Mapping[str, Vendor]) -> dict[str, An
         doc = {}
     if not isinstance(doc, dict):
         raise ScenarioError(source, "", "a scenario is a mapping of sections")
-    errors = sorted(_validator(tuple(vendors)).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(_validator(tuple(vendors.values())).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         first = jsonschema.exceptions.best_match(errors)
         raise ScenarioError(source, yaml_path(first.absolute_path), first.message)
     return doc
 
 
-def read_file(path: Path, vendors: Mapping[str, Vendor]) -> dict[str, Any]:
+def read_file(path: Path, vendors: Mapping[str, Vendor[Any, Any]]) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

@@ -20,9 +20,9 @@ from openapi_core import OpenAPI
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-from chatsim.paths import SPECS_DIR
-from chatsim.spec import Operation, load_document
-from chatsim.vendor import Reply, Vendor
+from chatsim.contract import Reply, Vendor
+from chatsim.spec.load import load_document
+from chatsim.spec.operations import Operation
 
 log = logging.getLogger("chatsim.selfcheck")
 
@@ -56,11 +56,11 @@ def _openapi(path: Path) -> OpenAPI:
 
 
 class ResponseChecker:
-    def __init__(self, vendors: Mapping[str, Vendor]) -> None:
+    def __init__(self, vendors: Mapping[str, Vendor[Any, Any]]) -> None:
         self._apis: dict[str, OpenAPI] = {}
         self._hosts: dict[str, str] = {}
         for name, vendor in vendors.items():
-            path = SPECS_DIR / vendor.spec_file
+            path = vendor.spec
             doc = load_document(path)
             self._apis[name] = _openapi(path)
             servers = doc.get("servers") or [{"url": "http://127.0.0.1:7001"}]
@@ -77,9 +77,8 @@ class ResponseChecker:
         response = _Response(status, content_type.lower(), Headers({"Content-Type": content_type}), body)
         return [_describe(error) for error in self._apis[op.vendor].iter_response_errors(request, response)]
 
-    def __call__(self, op: Operation, reply: Reply, body: bytes, path_params: Mapping[str, str],
-                 content_type: str) -> list[str]:
-        found = self.problems(op, path_params, reply.status, content_type, body)
+    def __call__(self, op: Operation, reply: Reply, path_params: Mapping[str, str], content_type: str) -> list[str]:
+        found = self.problems(op, path_params, reply.status, content_type, reply.body)
         if found:
             log.error("RESPONSE DOES NOT MATCH SPEC: %s %s -> %s", op.vendor, op.operation_id, found)
         return found
@@ -98,12 +97,9 @@ def _describe(error: Any) -> str:
     return "; ".join(parts)
 
 
-CALLBACK_SCHEMA_FILE = "{vendor}_callbacks.schema.json"
-
-
 class CallbackChecker:
-    """Callback payloads against ``specs/<vendor>_callbacks.schema.json``, the callback half of
-    ``--check-responses``.
+    """Callback payloads against each vendor's callback schemas (its manifest's ``callback_schema``,
+    e.g. ``specs/gewe_callbacks.schema.json``), the callback half of ``--check-responses``.
 
     Convention for that file: a JSON Schema document (draft 2020-12 unless its ``$schema`` says
     otherwise) whose ``$defs`` (or ``definitions``) maps every event kind the vendor passes to
@@ -113,15 +109,18 @@ class CallbackChecker:
     slip past the check.
     """
 
-    def __init__(self, vendors: Iterable[str], specs_dir: Path = SPECS_DIR, keep: int = 1000) -> None:
+    def __init__(self, files: Mapping[str, Path | None], keep: int = 1000) -> None:
         self._validators: dict[str, dict[str, Any]] = {}
         self._files: dict[str, str] = {}
         self.mismatches: deque[str] = deque(maxlen=keep)
-        for vendor in vendors:
-            path = specs_dir / CALLBACK_SCHEMA_FILE.format(vendor=vendor)
-            if path.is_file():
+        for vendor, path in files.items():
+            if path is not None and path.is_file():
                 self._files[vendor] = path.name
                 self._validators[vendor] = _kind_validators(json.loads(path.read_text(encoding="utf-8")))
+
+    @classmethod
+    def of(cls, vendors: Iterable[Vendor[Any, Any]]) -> "CallbackChecker":
+        return cls({vendor.name: vendor.callback_schema for vendor in vendors})
 
     def kinds(self, vendor: str) -> list[str]:
         return sorted(self._validators.get(vendor, {}))

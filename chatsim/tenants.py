@@ -7,14 +7,14 @@ rebuilds the tenant from its scenarios, moto style: resetting and constructing c
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from chatsim.callbacks import CallbackSettings, Outbox, PayloadCheck, Sender
 from chatsim.clock import VirtualClock
+from chatsim.context import TenantContext
+from chatsim.contract import Vendor
 from chatsim.ids import IdGenerator
+from chatsim.outbox import CallbackSettings, Outbox, PayloadCheck, Sender
 from chatsim.scenarios import ScenarioError, clock_start
-from chatsim.vendor import Vendor
 
 TENANT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 DEFAULT_TENANT = "default"
@@ -24,18 +24,8 @@ class TenantError(Exception):
     """A tenant name that cannot be used, or one tenant too many."""
 
 
-@dataclass(slots=True)
-class TenantContext:
-    """The shared machinery a vendor model may use: time, ids, callbacks."""
-
-    name: str
-    clock: VirtualClock
-    ids: IdGenerator
-    outbox: Outbox
-
-
 class Tenant:
-    def __init__(self, name: str, scenarios: list[dict[str, Any]], vendors: Mapping[str, Vendor],
+    def __init__(self, name: str, scenarios: list[dict[str, Any]], vendors: Mapping[str, Vendor[Any, Any]],
                  seed: int, sender: Sender | None) -> None:
         self.name = name
         self.scenarios = scenarios
@@ -47,9 +37,9 @@ class Tenant:
         self.clock = VirtualClock(start, bool(settings.get("clock", {}).get("frozen", False)))
         self.ids = IdGenerator(settings.get("seed", seed), name)
         self.outbox = Outbox(self.clock, CallbackSettings.from_scenario(settings.get("callbacks")), sender)
-        self.ctx = TenantContext(name, self.clock, self.ids, self.outbox)
+        self.ctx = TenantContext(name, self.clock, self.ids, self.outbox, sender)
         self.worlds: dict[str, Any] = {
-            vendor_name: vendor.new_world([doc[vendor_name] for doc in scenarios if vendor_name in doc], self.ctx)
+            vendor_name: vendor.build_world([doc[vendor_name] for doc in scenarios if vendor_name in doc], self.ctx)
             for vendor_name, vendor in vendors.items()}
 
     def close(self) -> None:
@@ -65,7 +55,7 @@ def _merged(scenarios: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 class TenantRegistry:
-    def __init__(self, vendors: Mapping[str, Vendor], scenarios: list[dict[str, Any]], seed: int,
+    def __init__(self, vendors: Mapping[str, Vendor[Any, Any]], scenarios: list[dict[str, Any]], seed: int,
                  sender: Sender | None = None, max_tenants: int = 1000) -> None:
         self.vendors = vendors
         self.startup_scenarios = scenarios
@@ -87,9 +77,6 @@ class TenantRegistry:
                 raise TenantError(f"at most {self.max_tenants} tenants; delete some first")
             tenant = self._install(name, self.startup_scenarios)
         return tenant
-
-    def peek(self, name: str) -> Tenant | None:
-        return self._tenants.get(name)
 
     def load(self, name: str, scenario: dict[str, Any], merge: bool = False) -> Tenant:
         """Rebuild the tenant from the startup scenarios plus this one (merge) or from this one alone."""

@@ -8,7 +8,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from chatsim.app import PIPELINE, Settings, build_app
+from chatsim.app import HOST, Settings, build_app
 from chatsim.paths import DEMO_SCENARIO
 
 ClientFactory = Callable[..., Awaitable[TestClient]]
@@ -20,7 +20,7 @@ def settings(scenarios: list[Path] | None = None, **overrides: Any) -> Settings:
 
 def spec_drift(app: web.Application) -> list[str]:
     """Every response and callback that did not match its spec (the --check-responses self-check)."""
-    pipeline = app[PIPELINE]
+    pipeline = app[HOST]
     responses = [f"{r.vendor} {r.operation} -> {r.status}: {problem}"
                  for r in pipeline.journal.query() for problem in r.response_check
                  if not problem.startswith("callback #")]

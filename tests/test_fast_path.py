@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
 
-from chatsim.app import PIPELINE, Settings, build_app
-from chatsim.spec import MISSING, Field, Operation
+from chatsim.app import HOST, Settings, build_app
+from chatsim.spec.operations import MISSING, Field, Operation
 from chatsim.validation import validate_fields
 
 _APP = build_app(Settings())
-PIPE = _APP[PIPELINE]
+PIPE = _APP[HOST]
 OPERATIONS = [op for ops in PIPE.operations.values() for op in ops]
 WRONG = [None, 0, 7, -1, 1.5, True, False, "", "x", "1", "true", "2.5", [], {}, ["a"], {"a": 1}, "a" * 300]
 HEADERS, QUERY = CIMultiDictProxy(CIMultiDict()), MultiDictProxy(MultiDict())

@@ -1,34 +1,47 @@
-"""The journal ring: one plain tuple per answered request, notes only for requests that cause something."""
+"""The journal ring: one ServeEvent per answered request; sub-events recorded after the answer show on it."""
 
-from chatsim.journal import Journal, JournalNotes
+from chatsim.journal import Journal, ServeEvent
+from chatsim.trace import CALLBACK, Trace
 
 
-def answered(journal: Journal, tenant: str = "t", notes: JournalNotes | None = None) -> int:
-    return journal.append(1.0, tenant, "gewe", "op", "POST", "/p", "", b"{}", 200, b"{}", 200, (), 0.5, notes)
+def answered(journal: Journal, tenant: str = "t", trace: Trace | None = None) -> int:
+    event = ServeEvent(time=1.0, tenant=tenant, vendor="gewe", operation="op", method="POST", path="/p", query="",
+                       request_body=b"{}", status=200, response_body=b"{}", vendor_code=200, violations=(),
+                       duration_ms=0.5, sub_events=trace.sub_events if trace is not None else ())
+    record_id = journal.append(event)
+    if trace is not None:
+        trace.record_id = record_id
+    return record_id
 
 
 def test_a_callback_attempt_made_after_the_answer_shows_on_the_record():
     journal = Journal()
-    notes = JournalNotes()
-    record_id = answered(journal, notes=notes)
-    notes.callbacks += ({"status": 200},)
+    trace = Trace()
+    record_id = answered(journal, trace=trace)
+    trace.add(CALLBACK, {"status": 200})
     [record] = journal.query()
-    assert (record.id, notes.id) == (record_id, record_id)
+    assert (record.id, trace.record_id) == (record_id, record_id)
     assert record.callbacks == ({"status": 200},)
     assert record.to_json()["response"] == {"status": 200, "body": {}, "vendor_code": 200}
 
 
-def test_notes_leave_with_their_records():
+def test_sub_events_leave_with_their_records():
     journal = Journal(capacity=2)
-    ids = [answered(journal, notes=JournalNotes(callbacks=({"n": i},))) for i in range(7)]
+    traces = [Trace() for _ in range(7)]
+    for i, trace in enumerate(traces):
+        trace.add(CALLBACK, {"n": i})
+    ids = [answered(journal, trace=trace) for trace in traces]
     assert [(r.id, r.callbacks) for r in journal.query()] == [(ids[5], ({"n": 5},)), (ids[6], ({"n": 6},))]
-    assert len(journal._notes) <= 2 * journal.capacity  # bounded like the ring, not by the requests ever made
+    assert len(journal.query()) <= journal.capacity  # bounded like the ring, not by the requests ever made
 
 
-def test_clearing_a_tenant_keeps_the_others_and_their_notes():
+def test_clearing_a_tenant_keeps_the_others_and_their_sub_events():
     journal = Journal()
-    answered(journal, "a", JournalNotes(response_check=("x",)))
-    kept = answered(journal, "b", JournalNotes(response_check=("y",)))
+    first, kept_trace = Trace(), Trace()
+    first.check("x")
+    kept_trace.check("y")
+    answered(journal, "a", first)
+    kept = answered(journal, "b", kept_trace)
     journal.clear("a")
     assert [(r.id, r.tenant, r.response_check) for r in journal.query()] == [(kept, "b", ("y",))]
     assert journal.query(tenant="a") == []

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from chatsim.app import load_operations
-from chatsim.spec import Operation
-from chatsim.vendors import all_vendors
+from chatsim.chain import bind_all
+from chatsim.spec.operations import Operation
+from chatsim.vendors.registry import discover
 
-VENDOR_OPERATIONS = [op for name, ops in load_operations(all_vendors()).items() if name != "chatsim" for op in ops]
+VENDOR_OPERATIONS = [op for name, ops in bind_all(discover()).items() if name != "chatsim" for op in ops]
 CREDENTIALS = {"X-GEWE-TOKEN": "6c3a2b5f8e9d4c1a9b7e0f2d3c4b5a69"}
 JUNK_VALUES = [None, [], {}, "", " ", "x" * 5000, -1, 0, 2**70, 1.5, True, "😀", "../../etc/passwd", "%00"]
 

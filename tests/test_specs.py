@@ -8,7 +8,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 from chatsim.paths import SPECS_DIR
-from chatsim.spec import load_document
+from chatsim.spec.load import load_document
 
 DOCUMENTS = sorted(SPECS_DIR.glob("*.yaml"))
 CALLBACK_SCHEMAS = sorted(SPECS_DIR.glob("*.schema.json"))

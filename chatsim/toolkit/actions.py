@@ -7,7 +7,7 @@ typed wrapper here are still callable by their operation name, e.g. ``chatsim.ge
 
 from typing import Any, Literal
 
-from chatsim.toolkit.client import VendorHandle
+from chatsim.toolkit.handle import VendorHandle
 
 
 def _given(**fields: Any) -> dict[str, Any]:
@@ -44,9 +44,5 @@ class DingTalkActions(VendorHandle):
         return dict(self.getChat(chatid=chatid))
 
 
-class EggjsImActions(VendorHandle):
-    """The egg.js IM world has no actions of its own: both sides of a friendship are API users."""
-
-
-VENDOR_ACTIONS: dict[str, type[VendorHandle]] = {
-    "gewe": GeweActions, "dingtalk": DingTalkActions, "eggjs_im": EggjsImActions}
+# Vendors with typed wrappers; every other vendor gets a plain VendorHandle (its actions by operation name).
+TYPED_ACTIONS: dict[str, type[VendorHandle]] = {"gewe": GeweActions, "dingtalk": DingTalkActions}

@@ -16,49 +16,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from chatsim.toolkit.actions import TYPED_ACTIONS, DingTalkActions, GeweActions
 from chatsim.toolkit.expect import MISSING, Difference, differences, lookup
-from chatsim.toolkit.http import ChatsimError, request
+from chatsim.toolkit.handle import Admin, VendorHandle
+from chatsim.vendors.registry import discover
 
 TENANT_HEADER = "X-Chatsim-Tenant"
-# Where each vendor's client libraries expect the API root (their "base_url"), below the tenant.
-CLIENT_BASE_PATHS = {"gewe": "/gewe/v2/api", "dingtalk": "", "eggjs_im": ""}
 Where = Mapping[str, Any] | Callable[[dict[str, Any]], bool] | None
-_ACTIONS: dict[str, dict[str, dict[str, tuple[str, str]]]] = {}
-
-
-class Admin:
-    """The admin API of one server, with chatsim's own error message on failure."""
-
-    def __init__(self, url: str, timeout: float = 10.0) -> None:
-        self.url = url.rstrip("/")
-        self.timeout = timeout
-
-    def call(self, method: str, path: str, *, timeout: float | None = None, **kwargs: Any) -> Any:
-        resp = request(method, self.url + path, timeout=timeout or self.timeout, **kwargs)
-        body = resp.json()
-        if resp.status >= 400:
-            message = body.get("error") if isinstance(body, dict) else body
-            raise ChatsimError(f"{method} {path} -> HTTP {resp.status}: {message}")
-        return body
-
-    def actions(self) -> dict[str, dict[str, tuple[str, str]]]:
-        """``{vendor: {action: (method, path)}}`` from the server's own admin spec, read once."""
-        if self.url not in _ACTIONS:
-            import yaml
-
-            doc = yaml.safe_load(request("GET", self.url + "/_chatsim/openapi.yaml", timeout=self.timeout).body)
-            table: dict[str, dict[str, tuple[str, str]]] = {}
-            for path, item in (doc.get("paths") or {}).items():
-                for method, op in item.items():
-                    if not isinstance(op, dict):
-                        continue
-                    vendor, dot, action = str(op.get("operationId", "")).partition(".")
-                    if dot:
-                        table.setdefault(vendor, {})[action] = (method.upper(), path)
-            _ACTIONS[self.url] = table
-        return _ACTIONS[self.url]
-
-
 @dataclass(frozen=True)
 class Callback:
     """One callback the tenant emitted (delivered or not), as the admin API reports it."""
@@ -80,34 +44,6 @@ class Callback:
 
     def line(self) -> str:
         return f"#{self.id} {self.vendor} {self.kind} ({self.status})"
-
-
-class VendorHandle:
-    """``chatsim.gewe``: where to point a client, and the vendor's world actions as methods."""
-
-    def __init__(self, sim: "Chatsim", name: str) -> None:
-        self._sim = sim
-        self.name = name
-        self.base_url = sim.base_url + CLIENT_BASE_PATHS.get(name, "")
-        self.root_url = sim.root_url + CLIENT_BASE_PATHS.get(name, "")
-
-    def actions(self) -> list[str]:
-        return sorted(self._sim.admin.actions().get(self.name, {}))
-
-    def __dir__(self) -> list[str]:
-        return [*super().__dir__(), *self.actions()]
-
-    def __getattr__(self, action: str) -> Callable[..., Any]:
-        if action.startswith("_"):
-            raise AttributeError(action)
-        known = self._sim.admin.actions().get(self.name, {})
-        if action not in known:
-            close = difflib.get_close_matches(action, known, n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise AttributeError(f"{self.name} has no world action {action!r}{hint} "
-                                 f"(known: {', '.join(sorted(known)) or 'none'})")
-        method, template = known[action]
-        return lambda **fields: self._sim.act(method, template, fields)
 
 
 class Clock:
@@ -282,11 +218,29 @@ class Chatsim:
         self.clock = Clock(self)
         self.callbacks = Callbacks(self)
         self.journal = Journal(self)
-        from chatsim.toolkit.actions import DingTalkActions, EggjsImActions, GeweActions
+        self.vendors: dict[str, VendorHandle] = {
+            name: TYPED_ACTIONS.get(name, VendorHandle)(self, name, vendor.client_base_path)
+            for name, vendor in discover().items()}
 
-        self.gewe = GeweActions(self, "gewe")
-        self.dingtalk = DingTalkActions(self, "dingtalk")
-        self.eggjs_im = EggjsImActions(self, "eggjs_im")
+    @property
+    def gewe(self) -> GeweActions:
+        handle = self.vendors["gewe"]
+        assert isinstance(handle, GeweActions)
+        return handle
+
+    @property
+    def dingtalk(self) -> DingTalkActions:
+        handle = self.vendors["dingtalk"]
+        assert isinstance(handle, DingTalkActions)
+        return handle
+
+    @property
+    def eggjs_im(self) -> VendorHandle:
+        return self.vendors["eggjs_im"]
+
+    def vendor(self, name: str) -> VendorHandle:
+        """Any vendor this chatsim serves, a third-party one too: ``chatsim.vendor("acme").base_url``."""
+        return self.vendors[name]
 
     def tenant_call(self, method: str, path: str, **kwargs: Any) -> Any:
         return self.admin.call(method, f"/_chatsim/tenants/{self.tenant}{path}", **kwargs)

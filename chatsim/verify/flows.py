@@ -18,10 +18,10 @@ import yaml
 
 from chatsim.scenarios import yaml_path
 from chatsim.toolkit.expect import MISSING, lookup
+from chatsim.vendors.registry import discover
 
 REFERENCE = re.compile(r"\$(\$)?\{([^{}]*)\}")
 WHOLE_REFERENCE = re.compile(r"^\$\{([^{}]*)\}$")
-CODE_FIELDS = {"gewe": "ret", "dingtalk": "errcode", "eggjs_im": "msg"}
 
 
 class FlowError(Exception):
@@ -48,9 +48,17 @@ class Flow:
     steps: list[Step]
 
 
+def code_field_of(vendor: str | None) -> str:
+    """Where a vendor's answers carry its result code (its first API family's), "" for no vendor."""
+    found = discover().get(vendor or "")
+    return found.families[0].code_field if found is not None else ""
+
+
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
+    """flow.schema.json, with the vendors this chatsim has (from their manifests) as ``vendor``'s values."""
     schema = json.loads((Path(__file__).parent / "flow.schema.json").read_text(encoding="utf-8"))
+    schema["properties"]["vendor"]["enum"] = list(discover())
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
 

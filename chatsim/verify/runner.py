@@ -11,7 +11,7 @@ from typing import Any
 
 from chatsim.toolkit.expect import Difference, differences, lookup, mismatch
 from chatsim.toolkit.http import ChatsimError, HttpResponse, request
-from chatsim.verify.flows import CODE_FIELDS, Flow, Scope, Step
+from chatsim.verify.flows import Flow, Scope, Step, code_field_of
 
 
 @dataclass
@@ -30,14 +30,14 @@ class SpecCheck:
     """Finds a step's operation in the vendor's spec and checks the response against it."""
 
     def __init__(self, vendor: str) -> None:
-        from chatsim.app import load_operations
+        from chatsim.chain import bind_all
         from chatsim.routing import Router
         from chatsim.selfcheck import ResponseChecker
-        from chatsim.vendors import all_vendors
+        from chatsim.vendors.registry import discover
 
         self.vendor = vendor
-        vendors = {vendor: all_vendors()[vendor]}
-        self._router = Router(vendors.values(), load_operations(vendors))
+        vendors = {vendor: discover()[vendor]}
+        self._router = Router(vendors.values(), bind_all(vendors))
         self._checker = ResponseChecker(vendors)
 
     def problems(self, method: str, path: str, response: HttpResponse) -> list[str]:
@@ -61,7 +61,7 @@ class Runner:
 
     def run(self, flow: Flow) -> list[StepResult]:
         scope = Scope({**flow.vars, **self.overrides})
-        code_field = flow.code_field or CODE_FIELDS.get(self.spec.vendor if self.spec else flow.vendor or "", "")
+        code_field = flow.code_field or code_field_of(self.spec.vendor if self.spec else flow.vendor)
         results: list[StepResult] = []
         failed = False
         for step in flow.steps:

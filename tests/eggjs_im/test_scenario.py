@@ -2,14 +2,14 @@
 
 from aiohttp.test_utils import TestClient
 
-from chatsim.app import PIPELINE
-from chatsim.vendors import all_vendors
+from chatsim.app import HOST
+from chatsim.vendors.registry import discover
 from tests.eggjs_im.conftest import Egg, MakeEgg, users
 
 
 async def test_demo_world_has_the_tour_credentials(sim: TestClient):
-    world = sim.server.app[PIPELINE].registry.get("default").worlds["eggjs_im"]
-    assert all_vendors()["eggjs_im"].credentials(world) == [
+    world = sim.server.app[HOST].registry.get("default").worlds["eggjs_im"]
+    assert discover()["eggjs_im"].credentials(world) == [
         f"POST /api/loginChat username={name} password=123456" for name in ("my01", "my02", "my03")]
     egg = Egg(sim, "default")
     token = await egg.login("my01")

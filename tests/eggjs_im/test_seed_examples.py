@@ -12,7 +12,7 @@ import jwt
 import pytest
 
 from chatsim.paths import SPECS_DIR
-from chatsim.spec import load_document
+from chatsim.spec.load import load_document
 from tests.eggjs_im.conftest import Egg, MakeEgg, users
 
 SPEC = load_document(SPECS_DIR / "eggjs_im.yaml")

@@ -4,11 +4,12 @@ import json
 
 import pytest
 
-from chatsim.callbacks import CallbackSettings, Outbox
 from chatsim.clock import VirtualClock
-from chatsim.journal import Journal, JournalNotes
+from chatsim.journal import Journal, ServeEvent
+from chatsim.outbox import CallbackSettings, Outbox
 from chatsim.paths import SPECS_DIR
 from chatsim.selfcheck import CallbackChecker
+from chatsim.trace import Trace
 
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -25,7 +26,7 @@ SCHEMA = {
 @pytest.fixture
 def checker(tmp_path):
     (tmp_path / "acme_callbacks.schema.json").write_text(json.dumps(SCHEMA), encoding="utf-8")
-    return CallbackChecker(["acme", "nobody"], specs_dir=tmp_path)
+    return CallbackChecker({name: tmp_path / f"{name}_callbacks.schema.json" for name in ("acme", "nobody")})
 
 
 def test_kinds_come_from_defs_and_refs_resolve(checker):
@@ -43,12 +44,14 @@ def test_a_kind_without_a_schema_is_a_problem_and_a_vendor_without_a_file_is_not
 def test_the_outbox_records_mismatches_on_the_delivery_and_the_journal_record(checker, caplog):
     outbox = Outbox(VirtualClock(), CallbackSettings(), sender=None)
     outbox.checker = checker
-    notes = JournalNotes()
-    good = outbox.emit("acme", "Ping", None, {"TypeName": "Ping", "Data": {"From": {"string": "a"}}}, "k", notes)
-    bad = outbox.emit("acme", "Ping", None, {"TypeName": "Ping", "Data": {}}, "k", notes)
+    trace = Trace()
+    good = outbox.emit("acme", "Ping", None, {"TypeName": "Ping", "Data": {"From": {"string": "a"}}}, "k", trace)
+    bad = outbox.emit("acme", "Ping", None, {"TypeName": "Ping", "Data": {}}, "k", trace)
     journal = Journal()
-    record_id = journal.append(0.0, "t", "acme", "sendPing", "POST", "/ping", "", b"{}", 200, b"{}", None, (), 1.0,
-                               notes)
+    record_id = trace.record_id = journal.append(ServeEvent(
+        time=0.0, tenant="t", vendor="acme", operation="sendPing", method="POST", path="/ping", query="",
+        request_body=b"{}", status=200, response_body=b"{}", vendor_code=None, violations=(), duration_ms=1.0,
+        sub_events=trace.sub_events))
     assert good.payload_check == []
     assert bad.payload_check == ["Data: 'From' is a required property"]
     assert bad.to_json()["payload_check"] == bad.payload_check
@@ -64,4 +67,4 @@ def test_the_shipped_callback_schemas_are_valid_and_follow_the_convention():
     assert files, "no callback schema shipped"
     for path in files:
         vendor = path.name.removesuffix("_callbacks.schema.json")
-        assert CallbackChecker([vendor]).kinds(vendor), f"{path.name} has no $defs"
+        assert CallbackChecker({vendor: path}).kinds(vendor), f"{path.name} has no $defs"

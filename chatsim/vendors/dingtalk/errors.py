@@ -7,14 +7,31 @@
 never refresh on ``/topapi``; reproducing that split is the point of this module.
 """
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from chatsim.contract import Call, Reply, SimError
 from chatsim.ids import IdGenerator
-from chatsim.spec import Operation
-from chatsim.validation import Violation
-from chatsim.vendor import Reply
+from chatsim.spec.operations import Operation, Violation
 
-from .model import DingTalkError, TokenErrors
+
+class DingTalkError(SimError):
+    """An error the real service reports; ``sub_code``/``sub_msg`` only on gateway errors (88, 22)."""
+
+    def __init__(self, errcode: int, errmsg: str, sub_code: str | None = None, sub_msg: str | None = None) -> None:
+        super().__init__(f"{errcode} {errmsg}")
+        self.errcode, self.errmsg, self.sub_code, self.sub_msg = errcode, errmsg, sub_code, sub_msg
+
+
+@dataclass(slots=True)
+class TokenErrors:
+    """Which codes an expired or unknown token gets; the reference is unsure, clients' retry lists care."""
+
+    legacy_invalid: int = 40014
+    legacy_expired: int = 40014
+    topapi_expired_sub_code: str = "40014"
+
 
 TOPAPI = "/topapi/"
 TOPAPI_HEADERS = {"Content-Type": "application/json;charset=UTF-8"}
@@ -106,11 +123,47 @@ def invalid_method(path: str) -> DingTalkError:
 
 def render(error: DingTalkError, topapi: bool, ids: IdGenerator) -> Reply:
     if not topapi:
-        return Reply({"errcode": error.errcode, "errmsg": error.errmsg}, vendor_code=error.errcode)
+        return Reply.json({"errcode": error.errcode, "errmsg": error.errmsg}, vendor_code=error.errcode)
     body: dict[str, Any] = {"errcode": error.errcode}
     if error.sub_code is not None:
         body["sub_code"] = error.sub_code
     if error.sub_msg is not None:
         body["sub_msg"] = error.sub_msg
     body.update(errmsg=error.errmsg, request_id=ids.request_id())
-    return Reply(body, headers=TOPAPI_HEADERS, vendor_code=error.errcode)
+    return Reply.json(body, headers=TOPAPI_HEADERS, vendor_code=error.errcode)
+
+
+class DingTalkErrors:
+    """DingTalk oapi's answers per failure, in the shape of the path's family (``/topapi`` or legacy)."""
+
+    def __init__(self, methods: Mapping[str, frozenset[str]]) -> None:
+        self._methods = methods  # the methods the spec has for each path (43001/43002 for the others)
+
+    def violations(self, call: Call[Any, Any], violations: Sequence[Violation]) -> Reply:
+        assert call.op is not None
+        return self._render(call, violation_error(call.op, violations[0]))
+
+    def error(self, call: Call[Any, Any], error: SimError) -> Reply:
+        if not isinstance(error, DingTalkError):
+            return self.internal_error(call, error)
+        return self._render(call, error)
+
+    def internal_error(self, call: Call[Any, Any], error: Exception) -> Reply:
+        return self._render(call, SYSTEM_ERROR if is_topapi(call.path) else SYSTEM_BUSY)
+
+    def not_implemented(self, call: Call[Any, Any]) -> Reply:
+        return self._render(call, _unknown(call.path))
+
+    def unknown_route(self, call: Call[Any, Any]) -> Reply:
+        known = self._methods.get(call.path)
+        if known:
+            return self._render(call, NEEDS_GET if "GET" in known else NEEDS_POST)
+        return self._render(call, _unknown(call.path))
+
+    @staticmethod
+    def _render(call: Call[Any, Any], error: DingTalkError) -> Reply:
+        return render(error, is_topapi(call.path), call.ctx.ids)
+
+
+def _unknown(path: str) -> DingTalkError:
+    return invalid_method(path) if is_topapi(path) else NO_SUCH_URI

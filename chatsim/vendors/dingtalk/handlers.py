@@ -1,46 +1,80 @@
-"""One handler per operationId: typed params in, model call, the path family's success envelope out.
+"""DingTalk oapi's HTTP side: the gateway's checks, and one handler per operationId (typed params in,
+model call, the path family's success envelope out).
 
 ``call.principal`` is the ``App`` whose access token the auth step accepted.
 """
 
 from typing import Any
 
-from chatsim.admin import AdminError
-from chatsim.vendor import Call, Handler, Reply
+from chatsim.contract import Call, Handler, Reply
+from chatsim.validation import parse_body
+from chatsim.vendors.dingtalk import errors
+from chatsim.vendors.dingtalk.errors import INVALID_CHATID_LEGACY, INVALID_CHATID_TOPAPI, TOPAPI_HEADERS
+from chatsim.vendors.dingtalk.model import FLAGS, App, DingTalkWorld
 
-from .errors import INVALID_CHATID_LEGACY, INVALID_CHATID_TOPAPI, TOPAPI_HEADERS
-from .model import FLAGS, DingTalkWorld
+DingTalkCall = Call[DingTalkWorld, App]
+FORM = "application/x-www-form-urlencoded"
+
+
+def authenticate(call: DingTalkCall) -> App | None:
+    """The gateway's checks, in its order: token, the app's permission, then the body's format."""
+    op = call.op
+    permission = op.spec.get("x-dingtalk-permission") if op is not None else None
+    if op is None or permission is None:
+        return None
+    topapi = errors.is_topapi(op.path)
+    world = call.world
+    token = call.request.query.get("access_token") or _form_token(call)
+    if not token:
+        raise errors.token_error(topapi, "blank", world.token_errors)
+    app, state = world.token_state(token)
+    if app is None:
+        raise errors.token_error(topapi, state, world.token_errors)
+    if permission not in app.permissions:
+        raise errors.permission_error(topapi, op)
+    if op.body_media and call.raw and call.request.content_type not in op.body_media:
+        raise errors.BAD_CONTENT_TYPE if topapi else errors.NEEDS_JSON
+    return app
+
+
+def _form_token(call: DingTalkCall) -> str | None:
+    """The doc's curl sends the token in the form body; the gateway reads it there too (not from JSON)."""
+    if call.request.content_type != FORM:
+        return None
+    form = parse_body(call.raw, FORM)
+    token = form.get("access_token")
+    return token if isinstance(token, str) else None
 
 
 def legacy_ok(**fields: Any) -> Reply:
-    return Reply({"errcode": 0, "errmsg": "ok", **fields}, vendor_code=0)
+    return Reply.json({"errcode": 0, "errmsg": "ok", **fields}, vendor_code=0)
 
 
-def topapi_ok(call: Call) -> Reply:
-    return Reply({"success": True, "errcode": 0, "errmsg": "ok", "request_id": call.ctx.ids.request_id()},
+def topapi_ok(call: DingTalkCall) -> Reply:
+    return Reply.json({"success": True, "errcode": 0, "errmsg": "ok", "request_id": call.ctx.ids.request_id()},
                  headers=TOPAPI_HEADERS, vendor_code=0)
 
 
-def gettoken(call: Call) -> Reply:
+def gettoken(call: DingTalkCall) -> Reply:
     params = call.params
     token = call.world.get_token(params.get("appkey"), params.get("appsecret"), params.get("corpid"))
-    return Reply({"errcode": 0, "access_token": token.value, "errmsg": "ok", "expires_in": int(call.world.token_ttl)},
-                 vendor_code=0)
+    return Reply.json({"errcode": 0, "access_token": token.value, "errmsg": "ok",
+                       "expires_in": int(call.world.token_ttl)}, vendor_code=0)
 
 
-def friendswitch_update(call: Call) -> Reply:
+def friendswitch_update(call: DingTalkCall) -> Reply:
     chat = call.world.chat_of(call.principal, call.params["chatid"], INVALID_CHATID_TOPAPI)
     call.world.set_friend_switch(chat, call.principal, call.params["is_prohibit"])
     return topapi_ok(call)
 
 
-def update_group_nick(call: Call) -> Reply:
+def update_group_nick(call: DingTalkCall) -> Reply:
     chat = call.world.chat_of(call.principal, call.params["chatid"], INVALID_CHATID_TOPAPI)
     call.world.set_group_nick(chat, call.principal, call.params["userid"], call.params["group_nick"])
     return topapi_ok(call)
 
 
-def chat_create(call: Call) -> Reply:
+def chat_create(call: DingTalkCall) -> Reply:
     params = call.params
     chat = call.world.create_chat(call.principal, params["name"], params["owner"], params["useridlist"],
                                   {flag: params[flag] for flag in FLAGS if flag in params})
@@ -48,12 +82,12 @@ def chat_create(call: Call) -> Reply:
                      conversationTag=chat.conversation_tag)
 
 
-def chat_get(call: Call) -> Reply:
+def chat_get(call: DingTalkCall) -> Reply:
     chat = call.world.chat_of(call.principal, call.params["chatid"], INVALID_CHATID_LEGACY, dissolved_too=True)
     return legacy_ok(chat_info=chat.info())
 
 
-def chat_update(call: Call) -> Reply:
+def chat_update(call: DingTalkCall) -> Reply:
     chat = call.world.chat_of(call.principal, call.params["chatid"], INVALID_CHATID_LEGACY)
     call.world.update_chat(chat, call.principal, call.params)
     return legacy_ok()
@@ -63,27 +97,3 @@ HANDLERS: dict[str, Handler] = {
     "gettoken": gettoken, "friendswitchUpdate": friendswitch_update, "updateGroupNick": update_group_nick,
     "chatCreate": chat_create, "chatGet": chat_get, "chatUpdate": chat_update,
 }
-
-
-# --- admin: the switch has no read-back in the real API, so tests read it here -----------------
-
-
-def world_of(call: Call) -> DingTalkWorld:
-    world: DingTalkWorld = call.tenant.worlds["dingtalk"]
-    return world
-
-
-def admin_get_chat(call: Call) -> Reply:
-    chat = world_of(call).chats.get(call.path_params["chatid"])
-    if chat is None:
-        raise AdminError(f"no DingTalk chat {call.path_params['chatid']} in tenant {call.tenant.name}", 404)
-    return Reply(chat.dump())
-
-
-def admin_list_chats(call: Call) -> Reply:
-    corp_id = call.params.get("corpId")
-    chats = [chat.dump() for chat in world_of(call).chats.values() if corp_id in (None, chat.corp_id)]
-    return Reply({"count": len(chats), "chats": chats})
-
-
-ADMIN_HANDLERS: dict[str, Handler] = {"getChat": admin_get_chat, "listChats": admin_list_chats}

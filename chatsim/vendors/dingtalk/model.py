@@ -5,26 +5,17 @@ uses; which family shape they get (bare, request_id, 88-wrapped) is the renderer
 the same rule answers differently on ``/topapi`` and on the legacy paths.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
-from chatsim.scenarios import ScenarioError
-from chatsim.tenants import TenantContext
-from chatsim.vendor import SimError
+from chatsim.context import TenantContext
+from chatsim.vendors.dingtalk.errors import DingTalkError, TokenErrors
 
 TOKEN_TTL = 7200.0
 FLAGS = ("showHistoryType", "searchable", "validationType", "mentionAllAuthority", "managementType",
          "chatBannedType")
 MAX_MEMBERS = 1000
 NORMAL, DISSOLVED = 1, 2
-
-
-class DingTalkError(SimError):
-    """An error the real service reports; ``sub_code``/``sub_msg`` only on gateway errors (88, 22)."""
-
-    def __init__(self, errcode: int, errmsg: str, sub_code: str | None = None, sub_msg: str | None = None) -> None:
-        super().__init__(f"{errcode} {errmsg}")
-        self.errcode, self.errmsg, self.sub_code, self.sub_msg = errcode, errmsg, sub_code, sub_msg
 
 
 BAD_APP = DingTalkError(40096, "不合法的appKey或appSecret")
@@ -92,15 +83,6 @@ class Chat:
                 "is_prohibit": self.is_prohibit, "is_prohibit_changed_at": self.is_prohibit_changed_at,
                 "is_prohibit_changed_by": self.is_prohibit_changed_by, "group_nicks": dict(self.group_nicks),
                 "created_at": self.created_at, "created_by": self.created_by}
-
-
-@dataclass(slots=True)
-class TokenErrors:
-    """Which codes an expired or unknown token gets; the reference is unsure, clients' retry lists care."""
-
-    legacy_invalid: int = 40014
-    legacy_expired: int = 40014
-    topapi_expired_sub_code: str = "40014"
 
 
 class DingTalkWorld:
@@ -213,50 +195,3 @@ class DingTalkWorld:
                         "expired": t.expires_at <= now} for t in self.live.values()],
             "chats": [chat.dump() for chat in self.chats.values()],
         }
-
-
-# --- building from scenario sections ---------------------------------------------------------
-
-
-def build_world(sections: list[dict[str, Any]], ctx: TenantContext) -> DingTalkWorld:
-    world = DingTalkWorld(ctx)
-    for section in sections:
-        world.token_ttl = float(section.get("token_ttl_seconds", world.token_ttl))
-        world.token_errors = replace(world.token_errors, **section.get("token_errors", {}))
-        world.forbidden_words = tuple(section.get("forbidden_words", world.forbidden_words))
-        for index, org in enumerate(section.get("orgs", [])):
-            _add_org(world, org, f"dingtalk.orgs[{index}]")
-    return world
-
-
-def _add_org(world: DingTalkWorld, spec: dict[str, Any], where: str) -> None:
-    corp_id = spec["corpId"]
-    org = world.orgs.setdefault(corp_id, Org(corp_id, spec.get("name", corp_id)))
-    org.name = spec.get("name", org.name)
-    org.users.update({user["userid"]: user.get("name", user["userid"]) for user in spec.get("users", [])})
-    for index, app in enumerate(spec.get("apps", [])):
-        other = world.apps.get(app["appkey"])
-        if other is not None and other.corp_id != corp_id:
-            raise ScenarioError("scenario", f"{where}.apps[{index}].appkey", "already used by org " + other.corp_id)
-        world.apps[app["appkey"]] = App(app["appkey"], app["appsecret"], corp_id, app.get("name", app["appkey"]),
-                                        frozenset(app.get("permissions", [])))
-    for index, chat in enumerate(spec.get("chats", [])):
-        _add_chat(world, org, chat, f"{where}.chats[{index}]")
-
-
-def _add_chat(world: DingTalkWorld, org: Org, spec: dict[str, Any], where: str) -> None:
-    members = list(dict.fromkeys(spec["useridlist"]))
-    stranger = next((userid for userid in [spec["owner"], *members] if userid not in org.users), None)
-    if stranger is not None:
-        raise ScenarioError("scenario", where, f"{stranger!r} is not a user of {org.corp_id}")
-    if spec["owner"] not in members:
-        raise ScenarioError("scenario", f"{where}.owner", "the owner must be in useridlist")
-    chatid = spec.get("chatid") or world.ctx.ids.chatid()
-    other = world.chats.get(chatid)
-    if other is not None and other.corp_id != org.corp_id:
-        raise ScenarioError("scenario", f"{where}.chatid", "already used by org " + other.corp_id)
-    world.chats[chatid] = Chat(
-        chatid, spec.get("openConversationId") or world.ctx.ids.open_conversation_id(), org.corp_id, spec["name"],
-        spec["owner"], members, {flag: spec.get(flag, 0) for flag in FLAGS}, icon=spec.get("icon", ""),
-        status=spec.get("status", NORMAL), is_prohibit=spec.get("is_prohibit", False),
-        group_nicks=dict(spec.get("group_nicks", {})))

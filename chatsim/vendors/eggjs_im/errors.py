@@ -8,11 +8,11 @@ says only "Internal Server Error".
 
 import math
 import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from chatsim.spec import Field
-from chatsim.validation import Violation
-from chatsim.vendor import Reply, SimError
+from chatsim.contract import Call, Reply, SimError
+from chatsim.spec.operations import Field, Violation
 
 NUMBER_MAX = 10_000_000_000_000_000  # valparams' implied bound for numbers
 STRING_MAX = 10_000_000  # and for string lengths
@@ -30,7 +30,7 @@ class EggError(SimError):
 
 
 def fail(message: str, status: int) -> Reply:
-    return Reply({"msg": "fail", "data": message}, status=status, vendor_code=message)
+    return Reply.json({"msg": "fail", "data": message}, status=status, vendor_code=message)
 
 
 def js_text(value: Any) -> str:
@@ -88,7 +88,7 @@ def message(violation: Violation) -> str:
     return f"{desc} 的值 `{text}` 必须在 [`{values}`] 中"
 
 
-def render_violations(violations: list[Violation]) -> Reply:
+def render_violations(violations: Sequence[Violation]) -> Reply:
     first = violations[0]
     if first.spec is None:  # the body itself: koa-bodyparser refuses it before any middleware runs
         return fail(BAD_BODY, 400)
@@ -101,3 +101,26 @@ def render_thrown(text: str, status: int, prod: bool) -> Reply:
 
 def render_error(error: SimError, prod: bool) -> Reply:
     return render_thrown(str(error), getattr(error, "status", 500), prod)
+
+
+class EggErrors:
+    """The backend's answers per failure: valparams' 422, the middleware's and controllers' 400s,
+    the error handler's 500 (only "Internal Server Error" in the prod env), koa's 404."""
+
+    def __init__(self, prod: Callable[[Any], bool]) -> None:
+        self._prod = prod  # whether a world runs in the prod env
+
+    def violations(self, call: Call[Any, Any], violations: Sequence[Violation]) -> Reply:
+        return render_violations(violations)
+
+    def error(self, call: Call[Any, Any], error: SimError) -> Reply:
+        return render_error(error, self._prod(call.world))
+
+    def internal_error(self, call: Call[Any, Any], error: Exception) -> Reply:
+        return render_thrown(str(error) or type(error).__name__, 500, self._prod(call.world))
+
+    def not_implemented(self, call: Call[Any, Any]) -> Reply:
+        return fail(NOT_FOUND, 404)
+
+    def unknown_route(self, call: Call[Any, Any]) -> Reply:
+        return fail(NOT_FOUND, 404)

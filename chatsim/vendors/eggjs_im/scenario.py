@@ -4,17 +4,18 @@ All users of all sections come first, so friendships and applications may name u
 section; rows get ascending ids in the order they are listed, exactly as if created through the API.
 """
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from chatsim.context import TenantContext
 from chatsim.scenarios import ScenarioError
-from chatsim.tenants import TenantContext
-from chatsim.vendors.eggjs_im.model import Settings, User, World
+from chatsim.vendors.eggjs_im.model.world import Settings, User, World
 
 _SCALARS = ("jwt_secret", "utc_offset_hours", "env", "case_insensitive", "default_avatar")
 SOURCE = "scenario"
 
 
-def merged_settings(sections: list[dict[str, Any]]) -> Settings:
+def merged_settings(sections: Sequence[Mapping[str, Any]]) -> Settings:
     settings = Settings()
     for section in sections:
         for key in _SCALARS:
@@ -27,7 +28,7 @@ def merged_settings(sections: list[dict[str, Any]]) -> Settings:
     return settings
 
 
-def build_world(sections: list[dict[str, Any]], ctx: TenantContext) -> World:
+def build_world(sections: Sequence[Mapping[str, Any]], ctx: TenantContext) -> World:
     world = World(merged_settings(sections), ctx)
     logged_in: list[User] = []
     for section in sections:
@@ -59,7 +60,7 @@ def build_world(sections: list[dict[str, Any]], ctx: TenantContext) -> World:
     return world
 
 
-def _pair(world: World, spec: dict[str, Any], where: str) -> tuple[User, User]:
+def _pair(world: World, spec: Mapping[str, Any], where: str) -> tuple[User, User]:
     found = []
     for key in ("user", "friend"):
         user = world.find_user(spec[key])

@@ -5,10 +5,11 @@ No public sample shows a bad body parameter, so validation failures follow the s
 header text ("<name> 不可为空") and say "参数格式错误" for a value of the wrong type.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
-from chatsim.validation import Violation
-from chatsim.vendor import Reply, SimError
+from chatsim.contract import Call, Reply, SimError
+from chatsim.spec.operations import Violation
 
 TICKET_INVALID = "user ticket invalid"
 DEVICE_MISSING = "[{app_id}]设备不存在"
@@ -33,40 +34,47 @@ def failure(msg: str | None, data: dict[str, str] | None = None) -> Reply:
     body: dict[str, Any] = {"ret": 500, "msg": msg}
     if data is not None:
         body["data"] = data
-    return Reply(body, vendor_code=500)
+    return Reply.json(body, vendor_code=500)
 
 
-def missing_token() -> Reply:
-    return failure("header:X-GEWE-TOKEN 不可为空")
+def missing_token() -> GeweError:
+    return GeweError("header:X-GEWE-TOKEN 不可为空")
 
 
-def bad_token(value: str) -> Reply:
-    return failure(f"HTTP HEADER: X-GEWE-TOKEN={value} 不可用或已过期")
+def bad_token(value: str) -> GeweError:
+    return GeweError(f"HTTP HEADER: X-GEWE-TOKEN={value} 不可用或已过期")
 
 
-def render_error(error: GeweError) -> Reply:
-    return failure(error.msg, error.data)
-
-
-def render_violations(violations: list[Violation]) -> Reply:
-    first = violations[0]
-    if first.location == "body" and first.field == "body":
-        return failure("请求参数格式错误")
-    if first.rule == "required":
-        return failure(f"{first.field} 不可为空")
-    return failure(f"{first.field} 参数格式错误")
-
-
-def render_not_implemented(path: str) -> Reply:
-    return failure(f"not implemented by chatsim: {path}")
-
-
-def render_internal_error(error: Exception) -> Reply:
+def internal_error(error: Exception) -> Reply:
     return failure(f"chatsim internal error: {type(error).__name__}: {error}")
 
 
-def render_unknown_route(method: str, path: str) -> Reply:
-    """Spring's own texts, which a Spring Boot service such as GeWe wraps in its envelope."""
-    if method != "POST":
-        return failure(f"Request method '{method}' not supported")
-    return failure(f"No handler found for {method} {path}")
+class GeweErrors:
+    """GeWe's answers for each kind of failure, all ``ret 500`` on HTTP 200."""
+
+    def violations(self, call: Call[Any, Any], violations: Sequence[Violation]) -> Reply:
+        first = violations[0]
+        if first.location == "body" and first.field == "body":
+            return failure("请求参数格式错误")
+        if first.rule == "required":
+            return failure(f"{first.field} 不可为空")
+        return failure(f"{first.field} 参数格式错误")
+
+    def error(self, call: Call[Any, Any], error: SimError) -> Reply:
+        if isinstance(error, GeweError):
+            return failure(error.msg, error.data)
+        return internal_error(error)
+
+    def internal_error(self, call: Call[Any, Any], error: Exception) -> Reply:
+        return internal_error(error)
+
+    def not_implemented(self, call: Call[Any, Any]) -> Reply:
+        assert call.op is not None
+        return failure(f"not implemented by chatsim: {call.op.path}")
+
+    def unknown_route(self, call: Call[Any, Any]) -> Reply:
+        """Spring's own texts, which a Spring Boot service such as GeWe wraps in its envelope."""
+        method = call.request.method
+        if method != "POST":
+            return failure(f"Request method '{method}' not supported")
+        return failure(f"No handler found for {method} {call.path}")

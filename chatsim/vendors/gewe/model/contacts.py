@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from chatsim.vendors.gewe import callbacks
 from chatsim.vendors.gewe.errors import GeweError
+from chatsim.vendors.gewe.model import callbacks
 from chatsim.vendors.gewe.model.entities import Chatroom, Contact, Person, Token, pinyin
 from chatsim.vendors.gewe.model.state import WorldState
 

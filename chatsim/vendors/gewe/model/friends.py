@@ -7,8 +7,8 @@ A request to a simulated account reaches that account as an AddMsg 37; a request
 answered by that person's scenario behaviour (accept, maybe after N seconds; reject; ignore).
 """
 
-from chatsim.vendors.gewe import callbacks
 from chatsim.vendors.gewe.errors import GeweError, ticket_invalid
+from chatsim.vendors.gewe.model import callbacks
 from chatsim.vendors.gewe.model.contacts import ContactRules
 from chatsim.vendors.gewe.model.entities import Contact, FriendRequest, Ticket, Token
 

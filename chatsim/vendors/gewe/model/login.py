@@ -3,8 +3,8 @@
 import base64
 from typing import Any
 
-from chatsim.vendors.gewe import callbacks
 from chatsim.vendors.gewe.errors import ALREADY_LOGGED_IN, GeweError
+from chatsim.vendors.gewe.model import callbacks
 from chatsim.vendors.gewe.model.entities import Device, LoginSession, Token
 from chatsim.vendors.gewe.model.state import WorldState
 

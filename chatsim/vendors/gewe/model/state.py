@@ -9,10 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from chatsim.journal import JournalNotes
-from chatsim.tenants import TenantContext
-from chatsim.vendors.gewe import callbacks
+from chatsim.context import TenantContext
+from chatsim.trace import Trace
 from chatsim.vendors.gewe.errors import DEVICE_MISSING, OFFLINE, GeweError
+from chatsim.vendors.gewe.model import callbacks
 from chatsim.vendors.gewe.model.entities import (
     Chatroom,
     Contact,
@@ -128,14 +128,14 @@ class WorldState:
         self.msg_seq += 1
         return callbacks.MessageIds(self.ctx.ids.msg_id(), new_msg_id, self.msg_seq, int(self.now()))
 
-    def publish(self, record: JournalNotes | None) -> None:
+    def publish(self, trace: Trace | None) -> None:
         """Hand the queued events to the outbox, to the callback URL each token has right now."""
         if not self.queued:
             return
         events, self.queued = self.queued, []
         for app_id, token, payload in events:
             url = self.tokens[token].callback_url
-            self.ctx.outbox.emit("gewe", payload["TypeName"], url, payload, key=app_id, record=record)
+            self.ctx.outbox.emit("gewe", payload["TypeName"], url, payload, key=app_id, trace=trace)
 
     # --- admin view ----------------------------------------------------------------------------
 

@@ -1,16 +1,9 @@
 """The GeWe world: the rule sets together, plus the world actions the admin API triggers."""
 
+from chatsim.contract import Refused
 from chatsim.vendors.gewe.model.entities import Device, FriendRequest
 from chatsim.vendors.gewe.model.friends import FriendRules
 from chatsim.vendors.gewe.model.login import LoginRules
-
-
-class Refused(Exception):
-    """A world action that cannot happen; the admin API answers it with ``status``."""
-
-    def __init__(self, message: str, status: int = 409) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 class GeweWorld(LoginRules, FriendRules):

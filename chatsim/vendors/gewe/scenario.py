@@ -1,9 +1,9 @@
-"""A world from the scenario's gewe sections: later sections add to and override earlier ones."""
+"""A GeWe world from the scenario's gewe sections: later sections add to and override earlier ones."""
 
 from typing import Any
 
+from chatsim.context import TenantContext
 from chatsim.scenarios import ScenarioError, clock_start
-from chatsim.tenants import TenantContext
 from chatsim.vendors.gewe.model.entities import Chatroom, Contact, Device, Member, Person, Token
 from chatsim.vendors.gewe.model.state import Settings
 from chatsim.vendors.gewe.model.world import GeweWorld

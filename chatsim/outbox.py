@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from chatsim.clock import VirtualClock
-from chatsim.journal import JournalNotes
+from chatsim.trace import CALLBACK, Trace
 
 DEFAULT_RETRY_SCHEDULE = (5.0, 30.0, 120.0, 600.0, 3600.0)
 DEPTH_HEADER = "X-Chatsim-Callback-Depth"
@@ -53,14 +53,14 @@ class Delivery:
     next_at: float
     status: str = "pending"  # pending | retrying | delivered | dead | no_target
     attempts: list[dict[str, Any]] = field(default_factory=list)
-    record: JournalNotes | None = field(default=None, repr=False)
+    trace: Trace | None = field(default=None, repr=False)  # of the request that caused it
     payload_check: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "vendor": self.vendor, "kind": self.kind, "url": self.url, "key": self.key,
                 "status": self.status, "created": self.created, "next_attempt_at": self.next_at,
                 "attempts": self.attempts, "payload": self.payload,
-                "caused_by": self.record.id if self.record else None, "payload_check": self.payload_check}
+                "caused_by": self.trace.record_id if self.trace else None, "payload_check": self.payload_check}
 
 
 def payload_matches(payload: Any, filters: dict[str, str]) -> bool:
@@ -90,20 +90,16 @@ class Outbox:
         self.checker: PayloadCheck | None = None
         clock.on_advance(self._wake_all)
 
-    @property
-    def deliveries(self) -> list[Delivery]:
-        return self._deliveries
-
     def emit(self, vendor: str, kind: str, url: str | None, payload: dict[str, Any], key: str,
-             record: JournalNotes | None = None) -> Delivery:
+             trace: Trace | None = None) -> Delivery:
         now = self._clock.now()
-        delivery = Delivery(len(self._deliveries) + 1, vendor, kind, url, payload, key, now, now, record=record)
+        delivery = Delivery(len(self._deliveries) + 1, vendor, kind, url, payload, key, now, now, trace=trace)
         self._deliveries.append(delivery)
         if self.checker is not None:
             delivery.payload_check = self.checker(delivery)
-            if record is not None:
-                record.response_check += tuple(f"callback #{delivery.id} {kind}: {problem}"
-                                               for problem in delivery.payload_check)
+            if trace is not None:
+                for problem in delivery.payload_check:
+                    trace.check(f"callback #{delivery.id} {kind}: {problem}")
         if url is None or self._sender is None:
             delivery.status = "no_target"
         else:
@@ -192,8 +188,8 @@ class Outbox:
                    "time": self._clock.now(), "status": status, "error": error,
                    "latency_ms": round((time.perf_counter() - started) * 1000, 3)}
         delivery.attempts.append(attempt)
-        if delivery.record is not None:
-            delivery.record.callbacks += (attempt,)
+        if delivery.trace is not None:
+            delivery.trace.add(CALLBACK, attempt)
         if error is None and status is not None and 200 <= status < 300:
             delivery.status = "delivered"
             return

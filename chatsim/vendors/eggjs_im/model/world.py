@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from chatsim.tenants import TenantContext
-from chatsim.vendors.eggjs_im import grouping, tokens
+from chatsim.context import TenantContext
 from chatsim.vendors.eggjs_im.errors import EggError
+from chatsim.vendors.eggjs_im.model import grouping, tokens
 
 DEFAULT_AVATAR = "https://thinkphp-all.oss-cn-hangzhou.aliyuncs.com/public/67b3001b2aedd.png"
 DEFAULT_SECRET = "qhdgw@45ncashdaksh2!#@3nxjdas*_259"  # config.jwt.secret of the course, public
 EMPTY_LIST_ERROR = "Cannot read properties of undefined (reading 'title')"
-APPLY_STATUSES = ("pending", "refuse", "agree", "ignore")
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""OpenAPI documents, read once at start-up and turned into operations with compiled validators.
+"""OpenAPI documents, read once per process and turned into operations with compiled validators.
 
 Nothing here runs per request: the pipeline gets ready-made ``Operation`` objects whose fields each
 carry a fastjsonschema validator, so a request costs a dict lookup and a few compiled calls instead
@@ -6,20 +6,20 @@ of the spec walk openapi-core does every time (measured 35x slower than bare aio
 """
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import fastjsonschema
 import yaml
+
+from chatsim.spec.operations import MISSING, Field, Operation
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
 _OPENAPI_ONLY = {"example", "examples", "xml", "externalDocs", "discriminator", "deprecated", "readOnly",
                  "writeOnly", "nullable"}
 _KNOWN_FORMATS = {"date-time", "date", "email", "hostname", "ipv4", "ipv6", "uri", "uuid", "regex"}
-MISSING: Any = object()
 
 
 @cache
@@ -66,65 +66,6 @@ def to_json_schema(schema: Any) -> Any:
     return out
 
 
-@dataclass(slots=True)
-class Field:
-    """One request value the operation declares: a parameter or a top-level body property."""
-
-    name: str
-    location: str  # path | query | header | body
-    required: bool
-    schema: dict[str, Any]
-    description: str
-    default: Any
-    type: str | None
-    validate: Callable[[Any], Any]
-    sources: tuple[str, ...] = ()
-
-
-class RequestParts(Protocol):
-    """What an operation's generated check reads from a request besides the path and body
-    (aiohttp's Request is one)."""
-
-    @property
-    def headers(self) -> Mapping[str, str]: ...
-
-    @property
-    def query(self) -> Mapping[str, str]: ...
-
-
-# (request, path parameters, parsed body) -> the typed values, or None for the reference loop.
-FastPath = Callable[[RequestParts, Mapping[str, str], Mapping[str, Any]], dict[str, Any] | None]
-
-
-def no_fast_path(request: RequestParts, path: Mapping[str, str], body: Mapping[str, Any]) -> None:
-    """An operation's fast path before it is compiled: always defer to the reference loop."""
-    return None
-
-
-@dataclass(slots=True)
-class Operation:
-    vendor: str
-    operation_id: str
-    method: str
-    path: str
-    summary: str
-    fields: list[Field]
-    body_required: bool
-    body_media: tuple[str, ...]
-    body_schema: dict[str, Any] | None
-    raw_body: bool
-    spec: dict[str, Any] = field(repr=False)
-    pattern: re.Pattern[str] | None = None
-    sources: frozenset[str] = frozenset()  # where its fields are looked up (set by the pipeline)
-    # The happy path's generated check, compiled once per process by the first pipeline built (see
-    # validation.compile_fast_path); until then every request takes the reference loop.
-    fast_path: FastPath = no_fast_path
-
-    @property
-    def templated(self) -> bool:
-        return self.pattern is not None
-
-
 def _compile(schema: dict[str, Any]) -> Callable[[Any], Any]:
     return fastjsonschema.compile(schema, use_default=False, use_formats=True)
 
@@ -153,8 +94,9 @@ def _path_pattern(path: str) -> re.Pattern[str] | None:
 
 
 @cache
-def extract_operations(vendor: str, path: Path) -> list[Operation]:
-    """Once per process: every app built from the same spec (one per test) shares its operations."""
+def extract_operations(vendor: str, path: Path) -> tuple[Operation, ...]:
+    """Once per process: every app built from the same spec (one per test) shares these frozen
+    operations and binds copies of its own."""
     doc = load_document(path)
     operations = []
     for url, item in (doc.get("paths") or {}).items():
@@ -174,9 +116,7 @@ def extract_operations(vendor: str, path: Path) -> list[Operation]:
             if body_schema and not raw:
                 fields.extend(_body_fields(body_schema))
             operations.append(Operation(
-                vendor=vendor,
-                operation_id=op.get("operationId") or url.rsplit("/", 1)[-1],
-                method=method.upper(), path=url, summary=op.get("summary", ""), fields=fields,
-                body_required=bool(body.get("required")), body_media=tuple(content),
+                vendor=vendor, operation_id=op.get("operationId") or url.rsplit("/", 1)[-1],
+                method=method.upper(), path=url, fields=tuple(fields), body_media=tuple(content),
                 body_schema=body_schema, raw_body=raw, spec=op, pattern=_path_pattern(url)))
-    return operations
+    return tuple(operations)

@@ -1,0 +1,267 @@
+"""The request chain, as data (LocalStack's handler chain is the model).
+
+Every request, of every vendor and of the admin API, known route or not, walks the same steps:
+
+    REQUEST_STEPS   route -> tenant -> settle -> authenticate -> validate -> handle
+    RESPONSE_STEPS  check_response -> journal
+
+A request step is a plain function of the ``Host`` and the ``Call``; it fills in the call, or
+answers (a ``Reply``, or an awaitable of one for the few handlers that wait on I/O), which ends the
+request steps. A ``SimError`` raised by any step is answered by the vendor's error renderer, any
+other exception by its internal-error renderer (never a bare 500). Every answer then goes through
+the response steps. Adding a step is one line in one of the tuples; ``chatsim chain`` prints them.
+
+Nothing here touches aiohttp: ``chatsim.app`` turns the HTTP request into a ``Call`` and the
+``Reply`` into a response.
+"""
+
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from multidict import istr
+
+from chatsim.contract import Call, Reply, SimError, Vendor
+from chatsim.journal import Journal, ServeEvent
+from chatsim.routing import Router, split_tenant, tenant_from_headers
+from chatsim.spec.fastpath import compile_fast_path
+from chatsim.spec.load import extract_operations
+from chatsim.spec.operations import FastPath, Operation, Policy, Violation
+from chatsim.tenants import TenantError, TenantRegistry
+from chatsim.validation import BodyError, parse_body, validate_fields
+
+log = logging.getLogger("chatsim")
+ADMIN = "chatsim"  # the admin API's vendor name; its world is the Host
+CONTENT_TYPE = istr("Content-Type")
+
+Outcome = Reply | Awaitable[Reply] | None
+RequestStep = Callable[["Host", Call[Any, Any]], Outcome]
+ResponseStep = Callable[["Host", Call[Any, Any], Reply], None]
+# (operation, reply, path parameters, content type) -> what is wrong with the answer (--check-responses)
+ResponseCheck = Callable[[Operation, Reply, Mapping[str, str], str], list[str]]
+
+
+@dataclass(eq=False)
+class Host:
+    """What the chain works with in one app: the vendors (the admin API among them), the operations
+    bound for this app, the tenants, the journal. It is the admin API's world."""
+
+    vendors: Mapping[str, Vendor[Any, Any]]  # by name, the admin API first
+    operations: Mapping[str, Sequence[Operation]]  # by vendor, bound for this app
+    registry: TenantRegistry
+    journal: Journal
+    quiet: bool = False
+    response_check: ResponseCheck | None = None
+
+    def __post_init__(self) -> None:
+        self.router = Router(self.vendors.values(), self.operations)
+        self.admin = self.vendors[ADMIN]
+        self.settlers = {name: vendor.settle for name, vendor in self.vendors.items() if vendor.settle is not None}
+
+    @property
+    def world_vendors(self) -> dict[str, Vendor[Any, Any]]:
+        """The vendors that have worlds in every tenant (all but the admin API)."""
+        return {name: vendor for name, vendor in self.vendors.items() if name != ADMIN}
+
+
+# --- binding: each app's own copies of the process-wide operations ------------------------------
+
+
+def bind(op: Operation, vendor: Vendor[Any, Any], world: str) -> Operation:
+    """This app's copy of ``op``: where each field is looked up, whose world it uses, its fast path."""
+    fields = tuple(replace(fld, sources=vendor.param_sources(fld, op)) for fld in op.fields)
+    bound = replace(op, fields=fields, sources=frozenset(source for fld in fields for source in fld.sources),
+                    world=world)
+    key = (id(op), tuple(fld.sources for fld in fields), vendor.policy)
+    fast_path = _FAST_PATHS.get(key)
+    if fast_path is None:
+        fast_path = _FAST_PATHS[key] = compile_fast_path(bound, vendor.policy)
+    return replace(bound, fast_path=fast_path)
+
+
+# Compiling is half of building an app and the suite builds hundreds; the generated check depends
+# only on the spec's operation (cached for the process, so its id is stable), where its fields are
+# looked up and the vendor's policy.
+_FAST_PATHS: dict[tuple[int, tuple[tuple[str, ...], ...], Policy], FastPath] = {}
+
+
+def bind_all(vendors: Mapping[str, Vendor[Any, Any]]) -> dict[str, tuple[Operation, ...]]:
+    """Every vendor's operations, bound for one app."""
+    return {name: tuple(bind(op, vendor, world_of(op)) for op in extract_operations(name, vendor.spec))
+            for name, vendor in vendors.items()}
+
+
+def world_of(op: Operation) -> str:
+    """A world action (``gewe.sendFriendRequest``) works on its vendor's world; everything else on
+    its own vendor's (the admin API's world is the Host)."""
+    prefix, dot, _ = op.operation_id.partition(".")
+    return prefix if op.vendor == ADMIN and dot else op.vendor
+
+
+# --- the request steps --------------------------------------------------------------------------
+
+
+def route(host: Host, call: Call[Any, Any]) -> None:
+    """Which operation and vendor (aiohttp has already matched exact paths) and which tenant."""
+    request = call.request
+    if call.op is None:
+        call.path, call.tenant_name = split_tenant(call.path, request.headers)
+        op, call.path_params, vendor = host.router.match(request.method, call.path)
+        call.op, call.vendor = op, vendor or host.admin
+    else:
+        call.tenant_name = tenant_from_headers(request.headers)
+    if call.vendor is host.admin:
+        call.tenant_name = call.path_params.get("tenant", "")
+
+
+def tenant(host: Host, call: Call[Any, Any]) -> None:
+    """The tenant (created on first use) and the world the operation works on."""
+    if not call.tenant_name and call.vendor is host.admin:
+        call.world = host  # an admin call that names no tenant
+        return
+    found = host.registry.get(call.tenant_name)
+    call.context, call.now = found.ctx, found.clock.now()
+    world = call.op.world if call.op is not None else call.vendor.name
+    call.world = host if world == ADMIN else found.worlds[world]
+
+
+def settle(host: Host, call: Call[Any, Any]) -> None:
+    """Apply what virtual time has decided by the request's arrival (GeWe: timed acceptances, expiries)."""
+    world = call.op.world if call.op is not None else call.vendor.name
+    settler = host.settlers.get(world)
+    if settler is not None and call.context is not None:
+        settler(call.world, call.now)
+
+
+def authenticate(host: Host, call: Call[Any, Any]) -> None:
+    """The vendor decides who is calling; it raises its own SimError to refuse."""
+    call.principal = call.vendor.authenticate(call)
+
+
+def validate(host: Host, call: Call[Any, Any]) -> Reply | None:
+    """The body parsed, every declared field looked up, coerced and checked; the vendor's own answer
+    for the first problem (all of them go to the journal and the violations header)."""
+    op = call.op
+    if op is None:
+        return None
+    violations = _violations(call, op)
+    if not violations:
+        return None
+    call.reported = tuple(v.to_json() for v in violations)
+    return call.vendor.errors.violations(call, violations)
+
+
+def _violations(call: Call[Any, Any], op: Operation) -> list[Violation]:
+    request, raw = call.request, call.raw
+    if op.raw_body:
+        call.body = raw.decode("utf-8", "replace")
+        body: Any = {}
+    else:
+        try:
+            body = call.body = parse_body(raw, request.headers.get(CONTENT_TYPE, ""))
+        except BodyError as exc:
+            return [Violation("body", "body", "json", "a JSON document", str(exc))]
+        if not isinstance(body, dict):
+            return [Violation("body", "body", "type", "object", type(body).__name__)]
+    params = op.fast_path(request, call.path_params, body)
+    if params is not None:
+        call.params = params
+        return []
+    sources: dict[str, Any] = {"path": call.path_params, "body": body}
+    if "query" in op.sources:  # parsing the query string costs; most operations have none
+        sources["query"] = request.query
+    if "header" in op.sources:
+        sources["header"] = request.headers
+    call.params, violations = validate_fields(op, sources, call.vendor.policy)
+    return violations
+
+
+def handle(host: Host, call: Call[Any, Any]) -> Reply | Awaitable[Reply]:
+    """The vendor's handler for the operation, or its answer for a path or operation it lacks."""
+    op, errors = call.op, call.vendor.errors
+    if op is None:
+        return errors.unknown_route(call)
+    handler = call.vendor.handlers.get(op.operation_id)
+    if handler is None:
+        return errors.not_implemented(call)
+    return handler(call)
+
+
+REQUEST_STEPS: tuple[RequestStep, ...] = (route, tenant, settle, authenticate, validate, handle)
+
+
+# --- the response steps -------------------------------------------------------------------------
+
+
+def check_response(host: Host, call: Call[Any, Any], reply: Reply) -> None:
+    """``--check-responses``: the answer against the operation's spec, findings on the call's trace."""
+    checker, op = host.response_check, call.op
+    if checker is None or op is None or call.vendor is host.admin:
+        return
+    content_type = (reply.headers or {}).get("Content-Type") or call.vendor.content_type
+    for problem in checker(op, reply, call.path_params, content_type):
+        call.trace.check(problem)
+
+
+def journal(host: Host, call: Call[Any, Any], reply: Reply) -> None:
+    """One ServeEvent per answered vendor request (the admin API's own requests are only logged)."""
+    duration_ms = (time.perf_counter() - call.started) * 1000
+    request = call.request
+    if call.vendor is not host.admin and call.context is not None:
+        trace = call.trace_or_none
+        event = ServeEvent(
+            time=call.now, tenant=call.tenant_name, vendor=call.vendor.name,
+            operation=call.op.operation_id if call.op is not None else "(unknown route)",
+            method=request.method, path=call.path, query=request.query_string, request_body=call.raw,
+            status=reply.status, response_body=reply.body, vendor_code=reply.vendor_code,
+            violations=call.reported, duration_ms=duration_ms,
+            sub_events=trace.sub_events if trace is not None else ())
+        record_id = host.journal.append(event)
+        if trace is not None:
+            trace.record_id = record_id
+    if not host.quiet:
+        log.info("%s %s %s %d %s %.2fms", request.method, call.path, call.tenant_name, reply.status,
+                 reply.vendor_code, duration_ms)
+
+
+RESPONSE_STEPS: tuple[ResponseStep, ...] = (check_response, journal)
+
+
+# --- running them -------------------------------------------------------------------------------
+
+
+async def serve(host: Host, call: Call[Any, Any]) -> Reply:
+    """Walk the request steps until one answers, render what went wrong, then the response steps."""
+    reply: Reply | None = None
+    try:
+        for step in REQUEST_STEPS:
+            outcome = step(host, call)
+            if outcome is not None:
+                reply = outcome if isinstance(outcome, Reply) else await outcome
+                break
+    except SimError as exc:
+        reply = call.vendor.errors.error(call, exc)
+    except TenantError as exc:  # no tenant, so no vendor world to answer in: chatsim's own answer
+        return Reply.json({"error": str(exc)}, status=400, headers={"Content-Type": "application/json; charset=utf-8"})
+    except Exception as exc:  # a bug of ours: answer in the vendor's shape, never a bare 500
+        log.exception("unhandled error in %s %s", call.vendor.name, call.op.operation_id if call.op else call.path)
+        reply = call.vendor.errors.internal_error(call, exc)
+    assert reply is not None, "handle always answers"
+    for response_step in RESPONSE_STEPS:
+        response_step(host, call, reply)
+    return reply
+
+
+def describe() -> list[str]:
+    """The chain as the code has it, one line per step: what ``chatsim chain`` prints."""
+    lines = ["request steps (in order, until one answers):"]
+    lines += [f"  {i}. {step.__name__:<14} {_first_line(step)}" for i, step in enumerate(REQUEST_STEPS, 1)]
+    lines.append("response steps (every answer):")
+    lines += [f"  {i}. {step.__name__:<14} {_first_line(step)}" for i, step in enumerate(RESPONSE_STEPS, 1)]
+    return lines
+
+
+def _first_line(fn: Callable[..., Any]) -> str:
+    return (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else ""

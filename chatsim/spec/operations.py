@@ -1,0 +1,97 @@
+"""What an operation is, as every layer sees it: plain frozen records, no parsing and no HTTP.
+
+``load`` builds them once per process from the spec files; each app then binds its own copies
+(where each field is looked up, which world the operation works on, its compiled fast path), so
+two apps in one process never see each other's choices.
+"""
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+MISSING: Any = object()  # a value the request did not send (None is a value JSON can send)
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One request value the operation declares: a parameter or a top-level body property."""
+
+    name: str
+    location: str  # path | query | header | body
+    required: bool
+    schema: Mapping[str, Any]
+    description: str
+    default: Any
+    type: str | None
+    validate: Callable[[Any], Any]
+    sources: tuple[str, ...] = ()  # where the request is searched for it, in order
+
+
+class RequestParts(Protocol):
+    """What an operation's checks read from a request besides the path and body (aiohttp's Request is one)."""
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+    @property
+    def query(self) -> Mapping[str, str]: ...
+
+
+# (request, path parameters, parsed body) -> the typed values, or None for the reference loop.
+FastPath = Callable[[RequestParts, Mapping[str, str], Mapping[str, Any]], dict[str, Any] | None]
+
+
+def no_fast_path(request: RequestParts, path: Mapping[str, str], body: Mapping[str, Any]) -> None:
+    """An operation without a generated check: every request takes the reference loop."""
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    vendor: str  # whose spec declares it (``chatsim`` for the admin API)
+    operation_id: str
+    method: str
+    path: str
+    fields: tuple[Field, ...]
+    body_media: tuple[str, ...]
+    body_schema: Mapping[str, Any] | None
+    raw_body: bool
+    spec: Mapping[str, Any] = field(repr=False)
+    pattern: re.Pattern[str] | None = None
+    # Set when an app binds the operation (``chatsim.chain.bind``):
+    world: str = ""  # whose world a request works on: the vendor's own, or for a world action its vendor's
+    sources: frozenset[str] = frozenset()  # where its fields are looked up
+    fast_path: FastPath = no_fast_path
+
+    @property
+    def templated(self) -> bool:
+        return self.pattern is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """How a vendor's own validator treats edge cases."""
+
+    empty_is_missing: bool = False
+    bad_optional_takes_default: bool = False
+    # A vendor whose validator converts values its own way (egg.js valparams stringifies everything,
+    # then compares enums as text) supplies it here; it replaces the core's coercion for that vendor.
+    coerce: Callable[[Any, Field], Any] | None = None
+
+
+@dataclass(slots=True)
+class Violation:
+    """One problem with a request value: which field, where, which rule, what was expected and got."""
+
+    field: str
+    location: str
+    rule: str
+    expected: Any
+    got: Any
+    spec: Field | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        got = self.got if self.got is not MISSING else None
+        return {"field": self.field, "in": self.location, "rule": self.rule, "expected": self.expected,
+                "got": got}

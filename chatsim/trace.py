@@ -1,0 +1,33 @@
+"""What a request causes besides its answer, WireMock's sub-events: recorded on the request's
+``Trace`` while it is handled and afterwards (a callback retried an hour later lands on the same
+trace), and shown on its journal record."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+CALLBACK, PROBE, CHECK = "callback", "probe", "check"
+
+
+@dataclass(frozen=True, slots=True)
+class SubEvent:
+    """``callback`` (a delivery attempt), ``probe`` (setCallback's test push) or ``check`` (a problem
+    the self-check found, ``{"problem": text}``)."""
+
+    kind: str
+    data: Mapping[str, Any]
+
+
+@dataclass(slots=True)
+class Trace:
+    """The sub-events of one request. Made only for requests that cause something; ``record_id`` is
+    stamped when the request is journaled (0 for one that never is)."""
+
+    record_id: int = 0
+    sub_events: list[SubEvent] = field(default_factory=list)
+
+    def add(self, kind: str, data: Mapping[str, Any]) -> None:
+        self.sub_events.append(SubEvent(kind, data))
+
+    def check(self, problem: str) -> None:
+        self.add(CHECK, {"problem": problem})

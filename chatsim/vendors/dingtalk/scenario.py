@@ -1,0 +1,54 @@
+"""A DingTalk world from the scenario's dingtalk sections: organisations with their users, apps and
+chats; settings merge (the last section wins)."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from chatsim.context import TenantContext
+from chatsim.scenarios import ScenarioError
+from chatsim.vendors.dingtalk.model import FLAGS, NORMAL, App, Chat, DingTalkWorld, Org
+
+
+def build_world(sections: Sequence[Mapping[str, Any]], ctx: TenantContext) -> DingTalkWorld:
+    world = DingTalkWorld(ctx)
+    for section in sections:
+        world.token_ttl = float(section.get("token_ttl_seconds", world.token_ttl))
+        world.token_errors = replace(world.token_errors, **section.get("token_errors", {}))
+        world.forbidden_words = tuple(section.get("forbidden_words", world.forbidden_words))
+        for index, org in enumerate(section.get("orgs", [])):
+            _add_org(world, org, f"dingtalk.orgs[{index}]")
+    return world
+
+
+def _add_org(world: DingTalkWorld, spec: Mapping[str, Any], where: str) -> None:
+    corp_id = spec["corpId"]
+    org = world.orgs.setdefault(corp_id, Org(corp_id, spec.get("name", corp_id)))
+    org.name = spec.get("name", org.name)
+    org.users.update({user["userid"]: user.get("name", user["userid"]) for user in spec.get("users", [])})
+    for index, app in enumerate(spec.get("apps", [])):
+        other = world.apps.get(app["appkey"])
+        if other is not None and other.corp_id != corp_id:
+            raise ScenarioError("scenario", f"{where}.apps[{index}].appkey", "already used by org " + other.corp_id)
+        world.apps[app["appkey"]] = App(app["appkey"], app["appsecret"], corp_id, app.get("name", app["appkey"]),
+                                        frozenset(app.get("permissions", [])))
+    for index, chat in enumerate(spec.get("chats", [])):
+        _add_chat(world, org, chat, f"{where}.chats[{index}]")
+
+
+def _add_chat(world: DingTalkWorld, org: Org, spec: Mapping[str, Any], where: str) -> None:
+    members = list(dict.fromkeys(spec["useridlist"]))
+    stranger = next((userid for userid in [spec["owner"], *members] if userid not in org.users), None)
+    if stranger is not None:
+        raise ScenarioError("scenario", where, f"{stranger!r} is not a user of {org.corp_id}")
+    if spec["owner"] not in members:
+        raise ScenarioError("scenario", f"{where}.owner", "the owner must be in useridlist")
+    chatid = spec.get("chatid") or world.ctx.ids.chatid()
+    other = world.chats.get(chatid)
+    if other is not None and other.corp_id != org.corp_id:
+        raise ScenarioError("scenario", f"{where}.chatid", "already used by org " + other.corp_id)
+    world.chats[chatid] = Chat(
+        chatid, spec.get("openConversationId") or world.ctx.ids.open_conversation_id(), org.corp_id, spec["name"],
+        spec["owner"], members, {flag: spec.get(flag, 0) for flag in FLAGS}, icon=spec.get("icon", ""),
+        status=spec.get("status", NORMAL), is_prohibit=spec.get("is_prohibit", False),
+        group_nicks=dict(spec.get("group_nicks", {})))
