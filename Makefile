@@ -17,6 +17,8 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check chatsim tests bench examples
+	$(BIN)/lint-imports
+	$(BIN)/mypy chatsim
 	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
 
 bench: $(STAMP)
@@ -24,6 +26,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check chatsim tests bench examples
+	$(BIN)/lint-imports
 	$(BIN)/mypy chatsim
 
 coverage: $(STAMP)

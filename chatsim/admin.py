@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from multidict import MultiMapping
+
 from chatsim import __version__
 from chatsim.chain import ADMIN, Host
 from chatsim.contract import ApiFamily, Call, Handler, Refused, Reply, SimError, Vendor
@@ -136,7 +138,8 @@ def clear_journal(call: AdminCall) -> Reply:
 
 def match_filters(call: AdminCall) -> dict[str, str]:
     filters = {}
-    for item in call.request.query.getall("match", []):
+    query = call.request.query
+    for item in query.getall("match", []) if isinstance(query, MultiMapping) else ():
         key, sep, value = item.partition("=")
         if not sep:
             raise Refused(f"match takes PATH=VALUE, got {item!r}", 400)

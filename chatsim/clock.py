@@ -25,9 +25,6 @@ class VirtualClock:
             return self._base + self._offset
         return time.time() + self._offset
 
-    def now_ms(self) -> int:
-        return int(self.now() * 1000)
-
     def advance(self, seconds: float) -> float:
         """Move time forward and wake whatever waits on virtual deadlines."""
         if seconds < 0:

@@ -194,7 +194,3 @@ class Vendor(Generic[W, P]):
     @property
     def prefixes(self) -> tuple[str, ...]:
         return tuple(prefix for family in self.families for prefix in family.prefixes)
-
-    def family_for(self, path: str) -> ApiFamily:
-        """The family a path belongs to (the first family for a path in none)."""
-        return next((family for family in self.families if path.startswith(family.prefixes)), self.families[0])

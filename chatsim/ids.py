@@ -25,9 +25,6 @@ class IdGenerator:
     def alnum(self, length: int) -> str:
         return "".join(self._rng.choice(_ALNUM) for _ in range(length))
 
-    def digits(self, length: int) -> str:
-        return str(self._rng.randint(1, 9)) + "".join(self._rng.choice(string.digits) for _ in range(length - 1))
-
     def uuid4(self) -> str:
         return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
 

@@ -34,7 +34,7 @@ def yaml_path(parts: Any) -> str:
 
 
 def combined_schema(vendors: Mapping[str, Vendor[Any, Any]]) -> dict[str, Any]:
-    schema = json.loads(json.dumps(_CORE_SCHEMA))
+    schema: dict[str, Any] = json.loads(json.dumps(_CORE_SCHEMA))
     for name, vendor in vendors.items():
         if vendor.scenario_schema is not None:
             schema["properties"][name] = vendor.scenario_schema

@@ -25,7 +25,8 @@ _KNOWN_FORMATS = {"date-time", "date", "email", "hostname", "ipv4", "ipv6", "uri
 @cache
 def load_document(path: Path) -> dict[str, Any]:
     with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        doc: dict[str, Any] = yaml.safe_load(fh)
+    return doc
 
 
 def resolve_refs(node: Any, root: dict[str, Any]) -> Any:

@@ -150,7 +150,7 @@ class Journal:
             vendor, operation = operation.split(".", 1)
         params = {key: value for key, value in (("tenant", self._sim.tenant), ("vendor", vendor),
                                                 ("operation", operation)) if value}
-        records = self._sim.admin.call("GET", "/_chatsim/journal", params=params)["records"]
+        records: list[dict[str, Any]] = self._sim.admin.call("GET", "/_chatsim/journal", params=params)["records"]
         for record in records:
             req = record["request"]
             req["params"] = dict(urllib.parse.parse_qsl(req.get("query") or ""))

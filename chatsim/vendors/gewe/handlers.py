@@ -168,7 +168,7 @@ def publishing(handler: Handler) -> Handler:
     return run
 
 
-async def _publish_after(pending: Awaitable[Reply], call: Call) -> Reply:
+async def _publish_after(pending: Awaitable[Reply], call: GeweCall) -> Reply:
     reply = await pending
     publish_queued(call)
     return reply

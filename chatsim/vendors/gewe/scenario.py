@@ -1,5 +1,6 @@
 """A GeWe world from the scenario's gewe sections: later sections add to and override earlier ones."""
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from chatsim.context import TenantContext
@@ -24,7 +25,7 @@ def _settings(merged: dict[str, Any]) -> Settings:
                     probe_timeout=merged.get("callback_probe_timeout_seconds", defaults.probe_timeout))
 
 
-def _by_key(sections: list[dict[str, Any]], section: str, key: str) -> dict[str, dict[str, Any]]:
+def _by_key(sections: Sequence[Mapping[str, Any]], section: str, key: str) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for doc in sections:
         for item in doc.get(section, []):
@@ -38,7 +39,7 @@ def _check(known: dict[str, Any], wxid: str, where: str) -> str:
     return wxid
 
 
-def build_world(sections: list[dict[str, Any]], ctx: TenantContext) -> GeweWorld:
+def build_world(sections: Sequence[Mapping[str, Any]], ctx: TenantContext) -> GeweWorld:
     merged: dict[str, Any] = {}
     for doc in sections:
         merged.update(doc)
