@@ -21,7 +21,7 @@ from multidict import CIMultiDict
 from chatsim.admin import admin_vendor
 from chatsim.bodybuffer import buffered_body
 from chatsim.chain import ADMIN, Host, bind_all, serve
-from chatsim.contract import NO_PARAMS, Call, Reply, Vendor
+from chatsim.contract import Call, Reply, Vendor
 from chatsim.journal import Journal
 from chatsim.outbox import DEPTH_HEADER
 from chatsim.paths import DEMO_SCENARIO
@@ -68,8 +68,10 @@ class Adapter:
         raw = buffered_body(request)
         if raw is None:
             raw = await request.read()
-        call: Call[Any, Any] = Call(request, op, vendor, request.path, "", raw, started, NO_PARAMS)
-        reply = await serve(self.host, call)
+        call: Call[Any, Any] = Call(request, op, vendor, request.path, raw, started)
+        reply = serve(self.host, call)
+        if not isinstance(reply, Reply):
+            reply = await reply
         return self._respond(call.vendor, reply, call.reported)
 
     def _respond(self, vendor: Vendor[Any, Any], reply: Reply,
@@ -109,10 +111,10 @@ def build_app(settings: Settings, vendors: Mapping[str, Vendor[Any, Any]] | None
 
     registry = TenantRegistry(vendors, scenarios, settings.seed, sender, settings.max_tenants)
     everyone: dict[str, Vendor[Any, Any]] = {ADMIN: admin_vendor(vendors), **vendors}
-    host = Host(everyone, bind_all(everyone), registry, Journal(settings.journal_size), settings.quiet)
     if settings.check_responses:
-        host.response_check = ResponseChecker(everyone)
         registry.callback_checker = CallbackChecker.of(vendors.values())
+    host = Host(everyone, bind_all(everyone), registry, Journal(settings.journal_size), settings.quiet,
+                ResponseChecker(everyone) if settings.check_responses else None)
     app[HOST] = host
 
     async def http_session(app: web.Application):  # type: ignore[no-untyped-def]

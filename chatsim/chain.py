@@ -59,6 +59,10 @@ class Host:
         self.router = Router(self.vendors.values(), self.operations)
         self.admin = self.vendors[ADMIN]
         self.settlers = {name: vendor.settle for name, vendor in self.vendors.items() if vendor.settle is not None}
+        # The response steps this app runs: the self-check only where it is on (a step that would
+        # return at once on every request is a frame per request for nothing).
+        self.response_steps = tuple(step for step in RESPONSE_STEPS
+                                    if step is not check_response or self.response_check is not None)
 
     @property
     def world_vendors(self) -> dict[str, Vendor[Any, Any]]:
@@ -118,7 +122,7 @@ def route(host: Host, call: Call[Any, Any]) -> None:
 
 def tenant(host: Host, call: Call[Any, Any]) -> None:
     """The tenant (created on first use) and the world the operation works on."""
-    if not call.tenant_name and call.vendor is host.admin:
+    if call.vendor is host.admin and not call.tenant_name:
         call.world = host  # an admin call that names no tenant
         return
     found = host.registry.get(call.tenant_name)
@@ -129,10 +133,10 @@ def tenant(host: Host, call: Call[Any, Any]) -> None:
 
 def settle(host: Host, call: Call[Any, Any]) -> None:
     """Apply what virtual time has decided by the request's arrival (GeWe: timed acceptances, expiries)."""
-    world = call.op.world if call.op is not None else call.vendor.name
-    settler = host.settlers.get(world)
-    if settler is not None and call.context is not None:
-        settler(call.world, call.now)
+    if call.context is not None:
+        settler = host.settlers.get(call.op.world if call.op is not None else call.vendor.name)
+        if settler is not None:
+            settler(call.world, call.now)
 
 
 def authenticate(host: Host, call: Call[Any, Any]) -> None:
@@ -146,14 +150,6 @@ def validate(host: Host, call: Call[Any, Any]) -> Reply | None:
     op = call.op
     if op is None:
         return None
-    violations = _violations(call, op)
-    if not violations:
-        return None
-    call.reported = tuple(v.to_json() for v in violations)
-    return call.vendor.errors.violations(call, violations)
-
-
-def _violations(call: Call[Any, Any], op: Operation) -> list[Violation]:
     request, raw = call.request, call.raw
     if op.raw_body:
         call.body = raw.decode("utf-8", "replace")
@@ -162,20 +158,25 @@ def _violations(call: Call[Any, Any], op: Operation) -> list[Violation]:
         try:
             body = call.body = parse_body(raw, request.headers.get(CONTENT_TYPE, ""))
         except BodyError as exc:
-            return [Violation("body", "body", "json", "a JSON document", str(exc))]
+            return refuse(call, [Violation("body", "body", "json", "a JSON document", str(exc))])
         if not isinstance(body, dict):
-            return [Violation("body", "body", "type", "object", type(body).__name__)]
+            return refuse(call, [Violation("body", "body", "type", "object", type(body).__name__)])
     params = op.fast_path(request, call.path_params, body)
-    if params is not None:
+    if params is not None:  # the generated check: all valid, no reference loop needed
         call.params = params
-        return []
+        return None
     sources: dict[str, Any] = {"path": call.path_params, "body": body}
     if "query" in op.sources:  # parsing the query string costs; most operations have none
         sources["query"] = request.query
     if "header" in op.sources:
         sources["header"] = request.headers
     call.params, violations = validate_fields(op, sources, call.vendor.policy)
-    return violations
+    return refuse(call, violations) if violations else None
+
+
+def refuse(call: Call[Any, Any], violations: list[Violation]) -> Reply:
+    call.reported = tuple(v.to_json() for v in violations)
+    return call.vendor.errors.violations(call, violations)
 
 
 def handle(host: Host, call: Call[Any, Any]) -> Reply | Awaitable[Reply]:
@@ -208,19 +209,19 @@ def check_response(host: Host, call: Call[Any, Any], reply: Reply) -> None:
 def journal(host: Host, call: Call[Any, Any], reply: Reply) -> None:
     """One ServeEvent per answered vendor request (the admin API's own requests are only logged)."""
     duration_ms = (time.perf_counter() - call.started) * 1000
-    request = call.request
+    request, op, trace = call.request, call.op, call.trace_or_none
     if call.vendor is not host.admin and call.context is not None:
-        trace = call.trace_or_none
         event = ServeEvent(
             time=call.now, tenant=call.tenant_name, vendor=call.vendor.name,
-            operation=call.op.operation_id if call.op is not None else "(unknown route)",
+            operation=op.operation_id if op is not None else "(unknown route)",
             method=request.method, path=call.path, query=request.query_string, request_body=call.raw,
             status=reply.status, response_body=reply.body, vendor_code=reply.vendor_code,
-            violations=call.reported, duration_ms=duration_ms,
-            sub_events=trace.sub_events if trace is not None else ())
-        record_id = host.journal.append(event)
+            violations=call.reported, duration_ms=duration_ms)
         if trace is not None:
-            trace.record_id = record_id
+            event.sub_events = trace.sub_events
+            trace.record_id = host.journal.append(event)
+        else:
+            host.journal.append(event)
     if not host.quiet:
         log.info("%s %s %s %d %s %.2fms", request.method, call.path, call.tenant_name, reply.status,
                  reply.vendor_code, duration_ms)
@@ -232,26 +233,47 @@ RESPONSE_STEPS: tuple[ResponseStep, ...] = (check_response, journal)
 # --- running them -------------------------------------------------------------------------------
 
 
-async def serve(host: Host, call: Call[Any, Any]) -> Reply:
-    """Walk the request steps until one answers, render what went wrong, then the response steps."""
-    reply: Reply | None = None
+def serve(host: Host, call: Call[Any, Any]) -> Reply | Awaitable[Reply]:
+    """Walk the request steps until one answers, render what went wrong, then the response steps.
+
+    Most requests never wait, so this is a plain function that answers the Reply itself; only when
+    a step hands back an awaitable (a handler waiting on I/O) does it return a coroutine that
+    finishes the same way: a coroutine per request is measurable here."""
     try:
         for step in REQUEST_STEPS:
             outcome = step(host, call)
             if outcome is not None:
-                reply = outcome if isinstance(outcome, Reply) else await outcome
                 break
-    except SimError as exc:
-        reply = call.vendor.errors.error(call, exc)
     except TenantError as exc:  # no tenant, so no vendor world to answer in: chatsim's own answer
         return Reply.json({"error": str(exc)}, status=400, headers={"Content-Type": "application/json; charset=utf-8"})
-    except Exception as exc:  # a bug of ours: answer in the vendor's shape, never a bare 500
-        log.exception("unhandled error in %s %s", call.vendor.name, call.op.operation_id if call.op else call.path)
-        reply = call.vendor.errors.internal_error(call, exc)
-    assert reply is not None, "handle always answers"
-    for response_step in RESPONSE_STEPS:
+    except Exception as exc:
+        outcome = failure(call, exc)
+    if not isinstance(outcome, Reply):
+        assert outcome is not None, "the handle step always answers"
+        return _finish(host, call, outcome)
+    for response_step in host.response_steps:
+        response_step(host, call, outcome)
+    return outcome
+
+
+async def _finish(host: Host, call: Call[Any, Any], pending: Awaitable[Reply]) -> Reply:
+    """The rest of ``serve`` for a step that waits: the same failures, the same response steps."""
+    try:
+        reply = await pending
+    except Exception as exc:
+        reply = failure(call, exc)
+    for response_step in host.response_steps:
         response_step(host, call, reply)
     return reply
+
+
+def failure(call: Call[Any, Any], exc: Exception) -> Reply:
+    """A SimError in the vendor's words; anything else is a bug of ours, answered in the vendor's
+    shape for its own errors (never a bare 500) and logged."""
+    if isinstance(exc, SimError):
+        return call.vendor.errors.error(call, exc)
+    log.exception("unhandled error in %s %s", call.vendor.name, call.op.operation_id if call.op else call.path)
+    return call.vendor.errors.internal_error(call, exc)
 
 
 def describe() -> list[str]:

@@ -88,27 +88,39 @@ class HttpRequest(Protocol):
     def content_type(self) -> str: ...
 
 
-@dataclass(slots=True, eq=False)
 class Call(Generic[W, P]):
     """One request on its way through the chain: routed, then given its tenant and world, then its
-    principal, then its typed params; the handler reads what the steps before it filled in."""
+    principal, then its typed params; the handler reads what the steps before it filled in.
+
+    Built once per request, so ``__init__`` sets only what the adapter knows at arrival; the rest
+    start as the class's defaults until a step sets them (a dataclass ``__init__`` would store all
+    sixteen on every request, and refuses the shared empty mappings as defaults)."""
 
     request: HttpRequest
     op: Operation | None  # None for a path under a vendor's prefix that its spec does not have
     vendor: "Vendor[Any, Any]"  # who answers: whose auth runs and whose error shapes are used
     path: str  # as routed: without the tenant prefix
-    tenant_name: str  # "" for an admin call that names no tenant
     raw: bytes  # the body as it came, read once
     started: float  # perf_counter at arrival, for the journal's duration
-    path_params: Mapping[str, str]  # NO_PARAMS until the route step matches a templated path
+    tenant_name: str = ""  # set by the route step; "" for an admin call that names no tenant
+    path_params: Mapping[str, str] = NO_PARAMS  # set by the route step for a templated path
+    params: Mapping[str, Any] = NO_PARAMS  # the typed values the validate step found
     context: TenantContext | None = None
     world: W = None  # type: ignore[assignment]  # set by the tenant step
     principal: P = None  # type: ignore[assignment]  # set by the auth step
     now: float = 0.0  # the tenant's virtual time at arrival, read once (the journal's time too)
-    params: dict[str, Any] = field(default_factory=dict)
     body: Any = None
     reported: tuple[dict[str, Any], ...] = ()  # the violations as JSON, for the journal and the header
     trace_or_none: Trace | None = None
+
+    def __init__(self, request: HttpRequest, op: Operation | None, vendor: "Vendor[Any, Any]", path: str,
+                 raw: bytes, started: float) -> None:
+        self.request = request
+        self.op = op
+        self.vendor = vendor
+        self.path = path
+        self.raw = raw
+        self.started = started
 
     @property
     def trace(self) -> Trace:

@@ -5,6 +5,7 @@ uses; which family shape they get (bare, request_id, 88-wrapped) is the renderer
 the same rule answers differently on ``/topapi`` and on the legacy paths.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,7 +146,7 @@ class DingTalkWorld:
         self.chats[chat.chatid] = chat
         return chat
 
-    def update_chat(self, chat: Chat, app: App, changes: dict[str, Any]) -> None:
+    def update_chat(self, chat: Chat, app: App, changes: Mapping[str, Any]) -> None:
         """Check every change first, then apply them all: a rejected update changes nothing."""
         add, remove = changes.get("add_useridlist") or [], changes.get("del_useridlist") or []
         if changes.get("add_extidlist") or changes.get("del_extidlist"):

@@ -1,12 +1,12 @@
 """GeWe's HTTP side: the token check, and one handler per operationId that reads the validated
 params, asks the world and wraps the answer.
 
-Every handler runs through ``_gewe``, which hands the callbacks the change queued to the outbox,
+Every handler runs through ``publishing``, which hands the callbacks the change queued to the outbox,
 naming this request's trace, once the handler succeeded.
 """
 
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Mapping
 from typing import Any
 
 import orjson
@@ -52,7 +52,7 @@ DONE = _bare_ok(OK)
 PERMISSIONS_SET = _bare_ok("设置好友权限成功")
 
 
-def _parts(call: GeweCall) -> tuple[GeweWorld, Token, dict[str, Any]]:
+def _parts(call: GeweCall) -> tuple[GeweWorld, Token, Mapping[str, Any]]:
     return call.world, call.principal, call.params
 
 
