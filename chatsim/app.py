@@ -26,7 +26,6 @@ from chatsim.journal import Journal
 from chatsim.outbox import DEPTH_HEADER
 from chatsim.paths import DEMO_SCENARIO
 from chatsim.scenarios import read_file
-from chatsim.selfcheck import CallbackChecker, ResponseChecker
 from chatsim.spec.operations import Operation
 from chatsim.tenants import TenantRegistry
 from chatsim.vendors.registry import discover
@@ -111,10 +110,14 @@ def build_app(settings: Settings, vendors: Mapping[str, Vendor[Any, Any]] | None
 
     registry = TenantRegistry(vendors, scenarios, settings.seed, sender, settings.max_tenants)
     everyone: dict[str, Vendor[Any, Any]] = {ADMIN: admin_vendor(vendors), **vendors}
-    if settings.check_responses:
+    response_check = None
+    if settings.check_responses:  # openapi-core is ~20 MiB of imports: only when asked for
+        from chatsim.selfcheck import CallbackChecker, ResponseChecker
+
         registry.callback_checker = CallbackChecker.of(vendors.values())
+        response_check = ResponseChecker(everyone)
     host = Host(everyone, bind_all(everyone), registry, Journal(settings.journal_size), settings.quiet,
-                ResponseChecker(everyone) if settings.check_responses else None)
+                response_check)
     app[HOST] = host
 
     async def http_session(app: web.Application):  # type: ignore[no-untyped-def]

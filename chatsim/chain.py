@@ -145,8 +145,10 @@ def authenticate(host: Host, call: Call[Any, Any]) -> None:
 
 
 def validate(host: Host, call: Call[Any, Any]) -> Reply | None:
-    """The body parsed, every declared field looked up, coerced and checked; the vendor's own answer
-    for the first problem (all of them go to the journal and the violations header)."""
+    """The body parsed and every declared field looked up, coerced and checked (vendor's answer on failure).
+
+    The vendor answers the first problem in its own words; all of them go to the journal and the
+    ``X-Chatsim-Violations`` header."""
     op = call.op
     if op is None:
         return None
