@@ -139,7 +139,7 @@ def _texts(node: Any) -> Any:
     return _as_text(node)
 
 
-class Journal:
+class JournalView:
     def __init__(self, sim: "Chatsim") -> None:
         self._sim = sim
 
@@ -217,7 +217,7 @@ class Chatsim:
         self.tenant_header = {TENANT_HEADER: tenant}
         self.clock = Clock(self)
         self.callbacks = Callbacks(self)
-        self.journal = Journal(self)
+        self.journal = JournalView(self)
         self.vendors: dict[str, VendorHandle] = {
             name: TYPED_ACTIONS.get(name, VendorHandle)(self, name, vendor.client_base_path)
             for name, vendor in discover().items()}

@@ -12,15 +12,15 @@ from chatsim.contract import ApiFamily, Vendor
 from chatsim.paths import SPECS_DIR
 from chatsim.spec.operations import Policy
 from chatsim.vendors.eggjs_im import admin, errors, handlers
-from chatsim.vendors.eggjs_im.model.world import User, World
+from chatsim.vendors.eggjs_im.model.world import EggjsImWorld, User
 from chatsim.vendors.eggjs_im.scenario import build_world
 
 
-def _prod(world: World | None) -> bool:
+def _prod(world: EggjsImWorld | None) -> bool:
     return world is not None and world.settings.env == "prod"
 
 
-def credentials(world: World) -> list[str]:
+def credentials(world: EggjsImWorld) -> list[str]:
     lines = []
     for user in world.users.values():
         password = world.scenario_passwords.get(user.username)
@@ -33,7 +33,7 @@ def credentials(world: World) -> list[str]:
     return lines
 
 
-VENDOR: Vendor[World, User] = Vendor(
+VENDOR: Vendor[EggjsImWorld, User] = Vendor(
     name="eggjs_im",
     spec=SPECS_DIR / "eggjs_im.yaml",
     families=(ApiFamily("api", ("/api/",), code_field="msg"),),
@@ -45,7 +45,7 @@ VENDOR: Vendor[World, User] = Vendor(
     authenticate=handlers.authenticate,
     errors=errors.EggErrors(_prod),
     build_world=build_world,
-    dump=World.dump,
+    dump=EggjsImWorld.dump,
     credentials=credentials,
     scenario_schema=json.loads((Path(__file__).parent / "scenario.schema.json").read_text(encoding="utf-8")),
 )

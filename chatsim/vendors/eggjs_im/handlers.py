@@ -8,9 +8,9 @@ from multidict import istr
 
 from chatsim.contract import Call, Handler, Reply
 from chatsim.spec.operations import Field, Operation
-from chatsim.vendors.eggjs_im.model.world import User, World
+from chatsim.vendors.eggjs_im.model.world import EggjsImWorld, User
 
-EggCall = Call[World, User]
+EggCall = Call[EggjsImWorld, User]
 TOKEN_HEADER = istr("token")
 # egg-path-matching turns `match: '/api/chat'` into path-to-regexp with end:false: a whole-segment
 # prefix, case-insensitive.

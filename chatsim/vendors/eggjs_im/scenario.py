@@ -9,14 +9,14 @@ from typing import Any
 
 from chatsim.context import TenantContext
 from chatsim.scenarios import ScenarioError
-from chatsim.vendors.eggjs_im.model.world import Settings, User, World
+from chatsim.vendors.eggjs_im.model.world import EggjsImSettings, EggjsImWorld, User
 
 _SCALARS = ("jwt_secret", "utc_offset_hours", "env", "case_insensitive", "default_avatar")
 SOURCE = "scenario"
 
 
-def merged_settings(sections: Sequence[Mapping[str, Any]]) -> Settings:
-    settings = Settings()
+def merged_settings(sections: Sequence[Mapping[str, Any]]) -> EggjsImSettings:
+    settings = EggjsImSettings()
     for section in sections:
         for key in _SCALARS:
             if key in section:
@@ -28,8 +28,8 @@ def merged_settings(sections: Sequence[Mapping[str, Any]]) -> Settings:
     return settings
 
 
-def build_world(sections: Sequence[Mapping[str, Any]], ctx: TenantContext) -> World:
-    world = World(merged_settings(sections), ctx)
+def build_world(sections: Sequence[Mapping[str, Any]], ctx: TenantContext) -> EggjsImWorld:
+    world = EggjsImWorld(merged_settings(sections), ctx)
     logged_in: list[User] = []
     for section in sections:
         for index, spec in enumerate(section.get("users", [])):
@@ -60,7 +60,7 @@ def build_world(sections: Sequence[Mapping[str, Any]], ctx: TenantContext) -> Wo
     return world
 
 
-def _pair(world: World, spec: Mapping[str, Any], where: str) -> tuple[User, User]:
+def _pair(world: EggjsImWorld, spec: Mapping[str, Any], where: str) -> tuple[User, User]:
     found = []
     for key in ("user", "friend"):
         user = world.find_user(spec[key])

@@ -6,17 +6,17 @@ from typing import Any
 from chatsim.context import TenantContext
 from chatsim.scenarios import ScenarioError, clock_start
 from chatsim.vendors.gewe.model.entities import Chatroom, Contact, Device, Member, Person, Token
-from chatsim.vendors.gewe.model.state import Settings
+from chatsim.vendors.gewe.model.state import GeweSettings
 from chatsim.vendors.gewe.model.world import GeweWorld
 
 _PERSON_KEYS = ("alias", "phone", "sex", "signature", "country", "province", "city", "big_head_img_url",
                 "small_head_img_url", "searchable", "group_adds", "on_request", "accept_after")
 
 
-def _settings(merged: dict[str, Any]) -> Settings:
+def _settings(merged: dict[str, Any]) -> GeweSettings:
     login = merged.get("login", {})
-    defaults = Settings()
-    return Settings(ticket_ttl=merged.get("ticket_ttl_seconds", defaults.ticket_ttl),
+    defaults = GeweSettings()
+    return GeweSettings(ticket_ttl=merged.get("ticket_ttl_seconds", defaults.ticket_ttl),
                     request_ttl=merged.get("request_ttl_seconds", defaults.request_ttl),
                     qr_ttl=merged.get("qr_ttl_seconds", defaults.qr_ttl),
                     login_polls=login.get("polls", defaults.login_polls),

@@ -20,7 +20,7 @@ EMPTY_LIST_ERROR = "Cannot read properties of undefined (reading 'title')"
 
 
 @dataclass
-class Settings:
+class EggjsImSettings:
     jwt_secret: str = DEFAULT_SECRET
     utc_offset_hours: float = 8
     env: str = "local"
@@ -106,8 +106,8 @@ def page_of(rows: list[Any], page: int, limit: int) -> list[Any]:
     return rows[offset:offset + limit]
 
 
-class World:
-    def __init__(self, settings: Settings, ctx: TenantContext) -> None:
+class EggjsImWorld:
+    def __init__(self, settings: EggjsImSettings, ctx: TenantContext) -> None:
         self.settings = settings
         self.ctx = ctx
         self.tz = timezone(timedelta(hours=settings.utc_offset_hours))

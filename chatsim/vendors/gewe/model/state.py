@@ -26,7 +26,7 @@ from chatsim.vendors.gewe.model.entities import (
 
 
 @dataclass(frozen=True, slots=True)
-class Settings:
+class GeweSettings:
     ticket_ttl: float = 86400.0
     request_ttl: float = 3 * 86400.0
     qr_ttl: float = 240.0
@@ -37,7 +37,7 @@ class Settings:
 
 
 class WorldState:
-    def __init__(self, ctx: TenantContext, settings: Settings, people: dict[str, Person],
+    def __init__(self, ctx: TenantContext, settings: GeweSettings, people: dict[str, Person],
                  tokens: dict[str, Token], devices: dict[str, Device], chatrooms: dict[str, Chatroom]) -> None:
         self.ctx = ctx
         # The tenant's virtual clock, bound once rather than looked up through ctx on every read.
