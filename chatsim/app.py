@@ -8,10 +8,10 @@ hands over the operation it found, so the chain's route step has nothing left to
 
 import functools
 import json
-import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from time import perf_counter
 from typing import Any
 
 import aiohttp
@@ -63,7 +63,7 @@ class Adapter:
         return await self._serve(None, self.host.admin, request)
 
     async def _serve(self, op: Operation | None, vendor: Vendor[Any, Any], request: web.Request) -> web.StreamResponse:
-        started = time.perf_counter()
+        started = perf_counter()
         raw = buffered_body(request)
         if raw is None:
             raw = await request.read()

@@ -16,9 +16,9 @@ Nothing here touches aiohttp: ``chatsim.app`` turns the HTTP request into a ``Ca
 """
 
 import logging
-import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from time import perf_counter
 from typing import Any
 
 from multidict import istr
@@ -127,8 +127,8 @@ def tenant(host: Host, call: Call[Any, Any]) -> None:
         return
     found = host.registry.get(call.tenant_name)
     call.context, call.now = found.ctx, found.clock.now()
-    world = call.op.world if call.op is not None else call.vendor.name
-    call.world = host if world == ADMIN else found.worlds[world]
+    # a tenant has a world per vendor; the admin API's is the Host
+    call.world = found.worlds.get(call.op.world if call.op is not None else call.vendor.name, host)
 
 
 def settle(host: Host, call: Call[Any, Any]) -> None:
@@ -210,15 +210,14 @@ def check_response(host: Host, call: Call[Any, Any], reply: Reply) -> None:
 
 def journal(host: Host, call: Call[Any, Any], reply: Reply) -> None:
     """One ServeEvent per answered vendor request (the admin API's own requests are only logged)."""
-    duration_ms = (time.perf_counter() - call.started) * 1000
+    duration_ms = (perf_counter() - call.started) * 1000
     request, op, trace = call.request, call.op, call.trace_or_none
     if call.vendor is not host.admin and call.context is not None:
-        event = ServeEvent(
-            time=call.now, tenant=call.tenant_name, vendor=call.vendor.name,
-            operation=op.operation_id if op is not None else "(unknown route)",
-            method=request.method, path=call.path, query=request.query_string, request_body=call.raw,
-            status=reply.status, response_body=reply.body, vendor_code=reply.vendor_code,
-            violations=call.reported, duration_ms=duration_ms)
+        # Positional, in ServeEvent's field order: keywords cost 2.8% of a request (see ServeEvent).
+        event = ServeEvent(call.now, call.tenant_name, call.vendor.name,
+                           op.operation_id if op is not None else "(unknown route)", request.method, call.path,
+                           request.query_string, call.raw, reply.status, reply.body, reply.vendor_code,
+                           call.reported, duration_ms)
         if trace is not None:
             event.sub_events = trace.sub_events
             trace.record_id = host.journal.append(event)

@@ -89,12 +89,14 @@ class HttpRequest(Protocol):
 
 
 class Call(Generic[W, P]):
+    __slots__ = ("request", "op", "vendor", "path", "raw", "started", "tenant_name", "path_params", "params",
+                 "context", "world", "principal", "now", "body", "reported", "trace_or_none")
+
     """One request on its way through the chain: routed, then given its tenant and world, then its
     principal, then its typed params; the handler reads what the steps before it filled in.
 
-    Built once per request, so ``__init__`` sets only what the adapter knows at arrival; the rest
-    start as the class's defaults until a step sets them (a dataclass ``__init__`` would store all
-    sixteen on every request, and refuses the shared empty mappings as defaults)."""
+    Built once per request with what the adapter knows at arrival; the steps fill in the rest. A
+    plain slots class rather than a dataclass, which refuses the shared empty mappings as defaults."""
 
     request: HttpRequest
     op: Operation | None  # None for a path under a vendor's prefix that its spec does not have
@@ -102,16 +104,16 @@ class Call(Generic[W, P]):
     path: str  # as routed: without the tenant prefix
     raw: bytes  # the body as it came, read once
     started: float  # perf_counter at arrival, for the journal's duration
-    tenant_name: str = ""  # set by the route step; "" for an admin call that names no tenant
-    path_params: Mapping[str, str] = NO_PARAMS  # set by the route step for a templated path
-    params: Mapping[str, Any] = NO_PARAMS  # the typed values the validate step found
-    context: TenantContext | None = None
-    world: W = None  # type: ignore[assignment]  # set by the tenant step
-    principal: P = None  # type: ignore[assignment]  # set by the auth step
-    now: float = 0.0  # the tenant's virtual time at arrival, read once (the journal's time too)
-    body: Any = None
-    reported: tuple[dict[str, Any], ...] = ()  # the violations as JSON, for the journal and the header
-    trace_or_none: Trace | None = None
+    tenant_name: str  # set by the route step; "" for an admin call that names no tenant
+    path_params: Mapping[str, str]  # set by the route step for a templated path
+    params: Mapping[str, Any]  # the typed values the validate step found
+    context: TenantContext | None
+    world: W  # set by the tenant step
+    principal: P  # set by the auth step
+    now: float  # the tenant's virtual time at arrival, read once (the journal's time too)
+    body: Any
+    reported: tuple[dict[str, Any], ...]  # the violations as JSON, for the journal and the header
+    trace_or_none: Trace | None
 
     def __init__(self, request: HttpRequest, op: Operation | None, vendor: "Vendor[Any, Any]", path: str,
                  raw: bytes, started: float) -> None:
@@ -121,6 +123,16 @@ class Call(Generic[W, P]):
         self.path = path
         self.raw = raw
         self.started = started
+        self.tenant_name = ""
+        self.path_params = NO_PARAMS
+        self.params = NO_PARAMS
+        self.context = None
+        self.world = None  # type: ignore[assignment]
+        self.principal = None  # type: ignore[assignment]
+        self.now = 0.0
+        self.body = None
+        self.reported = ()
+        self.trace_or_none = None
 
     @property
     def trace(self) -> Trace:

@@ -45,3 +45,20 @@ def test_clearing_a_tenant_keeps_the_others_and_their_sub_events():
     journal.clear("a")
     assert [(r.id, r.tenant, r.response_check) for r in journal.query()] == [(kept, "b", ("y",))]
     assert journal.query(tenant="a") == []
+
+
+async def test_the_journal_step_fills_every_field_by_its_name(sim):
+    """The journal step builds its ServeEvent positionally (for speed): every field must land where
+    its name says."""
+    from chatsim.app import HOST
+
+    resp = await sim.post("/_t/jf/gewe/v2/api/contacts/setFriendPermissions?x=1", data=b'{"appId":"a"}',
+                          headers={"X-GEWE-TOKEN": "nope", "Content-Type": "application/json"})
+    assert resp.status == 200
+    [event] = sim.server.app[HOST].journal.query(tenant="jf")
+    assert (event.tenant, event.vendor, event.operation, event.method, event.path, event.query) == (
+        "jf", "gewe", "setFriendPermissions", "POST", "/gewe/v2/api/contacts/setFriendPermissions", "x=1")
+    assert (event.request_body, event.status, event.vendor_code) == (b'{"appId":"a"}', 200, 500)
+    assert event.response_body == await resp.read()
+    assert isinstance(event.time, float) and event.time > 1e9 and 0 < event.duration_ms < 10_000
+    assert event.violations == () and event.id >= 1 and event.sub_events == ()
