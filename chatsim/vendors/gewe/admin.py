@@ -35,10 +35,21 @@ def list_friend_requests(call: WorldCall) -> Reply:
 
 
 def go_offline(call: WorldCall) -> Reply:
+    """The device drops: kicked by a login elsewhere (the default), risk control, or the network."""
     world = call.world
-    device = world.take_offline(call.params["appId"])
+    device = world.take_offline(call.params["appId"], call.params.get("reason", "kicked"))
     world.publish(call.trace)
     return Reply.json({"device": as_json(device)})
+
+
+def scan_qr_code(call: WorldCall) -> Reply:
+    """The phone of ``wxid`` scans the device's QR code: checkLogin answers status 1 from now on."""
+    return Reply.json({"device": as_json(call.world.phone_scans(call.params["appId"], call.params["wxid"]))})
+
+
+def confirm_login(call: WorldCall) -> Reply:
+    """The person taps 登录 on the phone: the next checkLogin answers status 2 and the device is online."""
+    return Reply.json({"device": as_json(call.world.phone_confirms(call.params["appId"]))})
 
 
 async def list_callbacks(call: WorldCall) -> Reply:
@@ -56,4 +67,5 @@ async def list_callbacks(call: WorldCall) -> Reply:
 ACTIONS: dict[str, Handler] = {
     "sendFriendRequest": send_friend_request, "decideFriendRequest": decide_friend_request,
     "listFriendRequests": list_friend_requests, "goOffline": go_offline, "listCallbacks": list_callbacks,
+    "scanQrCode": scan_qr_code, "confirmLogin": confirm_login,
 }

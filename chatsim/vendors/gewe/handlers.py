@@ -57,7 +57,24 @@ def _parts(call: GeweCall) -> tuple[GeweWorld, Token, Mapping[str, Any]]:
 
 
 def get_token_id(call: GeweCall) -> Reply:
-    return ok(call.world.issue_token(), "执行成功")
+    """The instance's one token; the paid service (``token_mode: console``) has no such path."""
+    if call.world.settings.token_mode == "console":
+        return errors.GeweErrors().unknown_route(call)
+    return ok(call.world.instance_token(), "执行成功")
+
+
+def device_list(call: GeweCall) -> Reply:
+    return ok(call.world.device_list(call.principal))
+
+
+def reconnection(call: GeweCall) -> Reply:
+    world, token, params = _parts(call)
+    return ok(world.reconnection(token, params["appId"]))
+
+
+def dialog_login(call: GeweCall) -> Reply:
+    world, token, params = _parts(call)
+    return ok(world.dialog_login(token, params["appId"]))
 
 
 async def set_callback(call: GeweCall) -> Reply:
@@ -177,6 +194,7 @@ async def _publish_after(pending: Awaitable[Reply], call: GeweCall) -> Reply:
 _BY_OPERATION: dict[str, Handler] = {
     "getTokenId": get_token_id, "setCallback": set_callback, "loginSetCallback": set_callback,
     "getLoginQrCode": get_login_qr_code, "checkLogin": check_login, "checkOnline": check_online,
+    "deviceList": device_list, "reconnection": reconnection, "dialogLogin": dialog_login,
     "logout": logout, "search": search, "fetchContactsList": fetch_contacts_list,
     "getBriefInfo": get_brief_info, "getDetailInfo": get_detail_info, "deleteFriend": delete_friend,
     "setFriendPermissions": set_friend_permissions, "addContacts": add_contacts,

@@ -1,6 +1,7 @@
 """A GeWe world from the scenario's gewe sections: later sections add to and override earlier ones."""
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from chatsim.context import TenantContext
@@ -17,12 +18,24 @@ def _settings(merged: dict[str, Any]) -> GeweSettings:
     login = merged.get("login", {})
     defaults = GeweSettings()
     return GeweSettings(ticket_ttl=merged.get("ticket_ttl_seconds", defaults.ticket_ttl),
-                    request_ttl=merged.get("request_ttl_seconds", defaults.request_ttl),
-                    qr_ttl=merged.get("qr_ttl_seconds", defaults.qr_ttl),
-                    login_polls=login.get("polls", defaults.login_polls),
-                    login_account=login.get("wxid"),
-                    max_devices=merged.get("max_devices", defaults.max_devices),
-                    probe_timeout=merged.get("callback_probe_timeout_seconds", defaults.probe_timeout))
+                        request_ttl=merged.get("request_ttl_seconds", defaults.request_ttl),
+                        qr_ttl=merged.get("qr_ttl_seconds", defaults.qr_ttl),
+                        login_polls=login.get("polls", defaults.login_polls),
+                        login_account=login.get("wxid"),
+                        login_mode=login.get("mode", defaults.login_mode),
+                        max_devices=merged.get("max_devices", defaults.max_devices),
+                        probe_timeout=merged.get("callback_probe_timeout_seconds", defaults.probe_timeout),
+                        token_mode=merged.get("token_mode", defaults.token_mode))
+
+
+def _instance_token(tokens: dict[str, Token], settings: GeweSettings, ctx: TenantContext) -> str:
+    """The container's one token: the first the scenario declares, else one derived from the seed and
+    the tenant (the same after every reset, as a container keeps its token until it is recreated)."""
+    if tokens:
+        return next(iter(tokens))
+    value = ctx.ids.stable_hex("gewe-instance-token", 32)
+    tokens[value] = Token(value, max_devices=settings.max_devices)
+    return value
 
 
 def _by_key(sections: Sequence[Mapping[str, Any]], section: str, key: str) -> dict[str, dict[str, Any]]:
@@ -71,8 +84,11 @@ def build_world(sections: Sequence[Mapping[str, Any]], ctx: TenantContext) -> Ge
             elif online:
                 raise ScenarioError("gewe", where, "an online device needs the wxid logged in on it")
             since = now - device_spec.get("online_for_seconds", 0) if online else None
-            devices[app_id] = Device(app_id, value, wxid, online, since)
+            reason = None if online or wxid is None else device_spec.get("offline_reason", "logout")
+            devices[app_id] = Device(app_id, value, wxid, online, since, offline_reason=reason)
             token.devices.append(app_id)
+    if settings.token_mode == "instance":
+        settings = replace(settings, instance_token=_instance_token(tokens, settings, ctx))
     rooms = _by_key(sections, "chatrooms", "chatroomId")
     chatrooms = {room_id: _chatroom(spec, people) for room_id, spec in rooms.items()}
     world = GeweWorld(ctx, settings, people, tokens, devices, chatrooms)

@@ -57,11 +57,14 @@ class Token:
 
 @dataclass(slots=True)
 class LoginSession:
-    """One QR code: the simulated phone scans it after ``polls_left`` checkLogin calls."""
+    """One login attempt (a QR code, or dialogLogin's prompt on the phone). In auto mode the phone
+    scans on the next-to-last of ``polls_left`` checkLogin calls and confirms on the last; in manual
+    mode the world actions scan and confirm."""
 
     uuid: str
     expires_at: float
     polls_left: int
+    scanned_by: str | None = None  # the account whose phone scanned it
     confirmed: bool = False
 
 
@@ -73,6 +76,7 @@ class Device:
     online: bool = False
     online_since: float | None = None
     login: LoginSession | None = None
+    offline_reason: str | None = None  # logout | kicked | risk | network, once it has been online
 
 
 @dataclass(slots=True)

@@ -1,9 +1,17 @@
-"""Tokens, devices and the QR login a simulated phone completes."""
+"""The instance's token, its devices, and the login lifecycle a simulated phone completes.
+
+A Gewechat container has one token for its lifetime; devices (appIds) persist under it across
+logout and login, at most ``max_devices`` of them. A login attempt is a ``LoginSession``: a QR code
+from getLoginQrCode, or dialogLogin's prompt on the phone of the account last logged in. checkLogin
+reports it as waiting (status 0), scanned (1, with the scanner's nickName and headImgUrl) or
+confirmed (2, with loginInfo), and expiredTime counts down on the virtual clock.
+"""
 
 import base64
 from typing import Any
 
-from chatsim.vendors.gewe.errors import ALREADY_LOGGED_IN, GeweError
+from chatsim.contract import Refused
+from chatsim.vendors.gewe.errors import ALREADY_LOGGED_IN, OFFLINE, GeweError
 from chatsim.vendors.gewe.model import callbacks
 from chatsim.vendors.gewe.model.entities import Device, LoginSession, Token
 from chatsim.vendors.gewe.model.state import WorldState
@@ -11,15 +19,21 @@ from chatsim.vendors.gewe.model.state import WorldState
 QR_FAILED = "获取二维码失败"
 CHECK_FAILED = "检查登录失败"
 DEVICE_FAILED = "创建设备失败"
+RECONNECT_FAILED = "断线重连失败"
+DIALOG_FAILED = "弹框登录失败"
+MAX_DEVICES = "已达到最大客户端数量操作"
+EXPIRED = "二维码已过期，请重新获取二维码"
+# Why a device went offline, as the admin API names it; only a dropped network comes back by itself.
+OFFLINE_REASONS = ("logout", "kicked", "risk", "network")
 
 
 class LoginRules(WorldState):
-    def issue_token(self) -> str:
-        value = self.ctx.ids.token32()
-        while value in self.tokens:
-            value = self.ctx.ids.token32()
-        self.tokens[value] = Token(value, max_devices=self.settings.max_devices)
-        return value
+    def instance_token(self) -> str:
+        """tools/getTokenId: the container's one token, every time."""
+        return self.settings.instance_token
+
+    def device_list(self, token: Token) -> list[str]:
+        return list(token.devices)
 
     def get_login_qr(self, token: Token, app_id: str) -> dict[str, Any]:
         if app_id:
@@ -28,17 +42,20 @@ class LoginRules(WorldState):
                 raise GeweError(ALREADY_LOGGED_IN)
         else:
             device = self._new_device(token)
-        ids = self.ctx.ids
-        device.login = LoginSession(ids.uuid4(), self.now() + self.settings.qr_ttl, self.settings.login_polls)
-        qr_data = f"http://weixin.qq.com/x/{ids.alnum(20)}"
-        return {"appId": device.app_id, "uuid": device.login.uuid, "qrData": qr_data,
+        session = self._start_login(device)
+        qr_data = f"http://weixin.qq.com/x/{self.ctx.ids.alnum(20)}"
+        return {"appId": device.app_id, "uuid": session.uuid, "qrData": qr_data,
                 "qrImgBase64": "data:image/jpg;base64," + base64.b64encode(qr_data.encode()).decode()}
+
+    def _start_login(self, device: Device) -> LoginSession:
+        device.login = LoginSession(self.ctx.ids.uuid4(), self.now() + self.settings.qr_ttl, self.settings.login_polls)
+        return device.login
 
     def _new_device(self, token: Token) -> Device:
         if token.fail_device_creation:
             raise GeweError(DEVICE_FAILED, "-1", "exceeded maximum retries")
         if len(token.devices) >= token.max_devices:
-            raise GeweError(DEVICE_FAILED, "-1", "已达到最大客户端数量操作")
+            raise GeweError(DEVICE_FAILED, "-1", MAX_DEVICES)
         app_id = self.ctx.ids.wx_appid()
         while app_id in self.devices:
             app_id = self.ctx.ids.wx_appid()
@@ -53,37 +70,107 @@ class LoginRules(WorldState):
             raise GeweError(CHECK_FAILED, "-1", "uuid不存在或已失效，请重新获取二维码")
         left = int(session.expires_at - self.now())
         if left <= 0 and not session.confirmed:
-            raise GeweError(CHECK_FAILED, "-1", "二维码已过期，请重新获取二维码")
+            raise GeweError(CHECK_FAILED, "-1", EXPIRED)
+        if self.settings.login_mode == "auto" and not session.confirmed:
+            self._auto_poll(device, session)
+        data: dict[str, Any] = {"uuid": uuid, "headImgUrl": None, "nickName": None, "expiredTime": max(left, 0),
+                                "status": 0, "loginInfo": None}
+        if session.scanned_by is not None:
+            person = self.people[session.scanned_by]
+            data.update(status=1, headImgUrl=person.small_head_img_url, nickName=person.nickname)
+        if session.confirmed:
+            person = self.people[session.scanned_by or ""]
+            data.update(status=2, loginInfo={"uin": person.uin, "wxid": person.wxid, "nickName": person.nickname,
+                                             "mobile": person.phone, "alias": person.alias})
+        return data
+
+    def _auto_poll(self, device: Device, session: LoginSession) -> None:
+        """Auto mode: the phone of the device's account (or ``login.wxid``) scans on the poll before
+        the last and confirms on the last."""
         wxid = device.wxid or self.settings.login_account
         if wxid is None:
-            raise GeweError(CHECK_FAILED, "-1", "no phone scans this QR code (chatsim: set gewe.login.account)")
+            raise GeweError(CHECK_FAILED, "-1", "no phone scans this QR code (chatsim: set gewe.login.wxid)")
         session.polls_left = max(session.polls_left - 1, 0)
-        person = self.people[wxid]
-        status = 2 if session.polls_left == 0 else 1 if session.polls_left == 1 else 0
-        data: dict[str, Any] = {"uuid": uuid, "headImgUrl": None, "nickName": None, "expiredTime": max(left, 0),
-                                "status": status, "loginInfo": None}
-        if status:
-            data.update(headImgUrl=person.small_head_img_url, nickName=person.nickname)
-        if status == 2:
-            if not session.confirmed:
-                session.confirmed = True
-                device.wxid, device.online, device.online_since = wxid, True, self.now()
-            data["loginInfo"] = {"uin": person.uin, "wxid": wxid, "nickName": person.nickname,
-                                 "mobile": person.phone, "alias": person.alias}
-        return data
+        if session.polls_left <= 1:
+            session.scanned_by = wxid
+        if session.polls_left == 0:
+            self._confirm(device, session)
+
+    def _confirm(self, device: Device, session: LoginSession) -> None:
+        session.confirmed = True
+        device.wxid, device.online, device.online_since = session.scanned_by, True, self.now()
+        device.offline_reason = None
+
+    # --- the phone's side, for the world actions ----------------------------------------------
+
+    def login_waiting(self, app_id: str) -> tuple[Device, LoginSession]:
+        device = self.devices.get(app_id)
+        if device is None:
+            raise Refused(f"no device {app_id}", 404)
+        session = device.login
+        if session is None or session.confirmed:
+            raise Refused(f"device {app_id} has no login waiting (getLoginQrCode or dialogLogin first)")
+        if self.now() >= session.expires_at:
+            raise Refused(f"the login of device {app_id} has expired")
+        return device, session
+
+    def phone_scans(self, app_id: str, wxid: str) -> Device:
+        """A phone scans the device's QR code (a dialogLogin prompt has its account already)."""
+        device, session = self.login_waiting(app_id)
+        if wxid not in self.people:
+            raise Refused(f"{wxid} is not in gewe.people", 404)
+        if device.wxid is not None and device.wxid != wxid:
+            raise Refused(f"device {app_id} belongs to {device.wxid}: another account cannot log in on it")
+        session.scanned_by = wxid
+        return device
+
+    def phone_confirms(self, app_id: str) -> Device:
+        device, session = self.login_waiting(app_id)
+        if session.scanned_by is None:
+            raise Refused(f"nobody has scanned the QR code of device {app_id} yet")
+        self._confirm(device, session)
+        return device
+
+    # --- staying online -----------------------------------------------------------------------
+
+    def reconnection(self, token: Token, app_id: str) -> dict[str, Any]:
+        """Back online after a dropped connection; after a logout, a kick or risk control it takes a
+        new login (QR code or dialogLogin)."""
+        device = self.device(token, app_id, RECONNECT_FAILED, online=False)
+        if not device.online:
+            if device.wxid is None or device.offline_reason != "network":
+                raise GeweError(RECONNECT_FAILED, "-1", OFFLINE)
+            device.online, device.online_since, device.offline_reason = True, self.now(), None
+        return self._login_info(device)
+
+    def dialog_login(self, token: Token, app_id: str) -> dict[str, Any]:
+        """The account last logged in on the device gets a prompt on its phone, no QR code."""
+        device = self.device(token, app_id, DIALOG_FAILED, online=False)
+        if device.online:
+            raise GeweError(ALREADY_LOGGED_IN)
+        if device.wxid is None:
+            raise GeweError(DIALOG_FAILED, "-1", "设备从未登录过，请扫码登录")
+        session = self._start_login(device)
+        session.scanned_by = device.wxid
+        return {"appId": device.app_id, "uuid": session.uuid}
+
+    def _login_info(self, device: Device) -> dict[str, Any]:
+        person = self.people[device.wxid or ""]
+        return {"uin": person.uin, "wxid": person.wxid, "nickName": person.nickname, "mobile": person.phone,
+                "alias": person.alias}
 
     def check_online(self, token: Token, app_id: str) -> bool:
         return self.device(token, app_id, "检查在线状态失败", online=False).online
 
     def logout(self, token: Token, app_id: str) -> None:
         device = self.device(token, app_id, "退出登录失败")
-        device.online, device.online_since, device.login = False, None, None
+        device.online, device.online_since, device.login, device.offline_reason = False, None, None, "logout"
 
-    def go_offline(self, device: Device) -> None:
-        """The account drops (the phone logged it out, risk control...): GeWe pushes Offline."""
+    def go_offline(self, device: Device, reason: str) -> None:
+        """The account drops (kicked by another login, risk control, the network): GeWe pushes Offline."""
         assert device.wxid is not None
         self.queued.append((device.app_id, device.token, callbacks.offline(device.app_id, device.wxid)))
-        device.online, device.online_since, device.login = False, None, None
+        device.online, device.online_since, device.login, device.offline_reason = False, None, None, reason
 
     def check_callback_token(self, token: Token, body_token: str) -> None:
         if body_token != token.value:

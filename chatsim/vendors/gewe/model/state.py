@@ -32,8 +32,11 @@ class GeweSettings:
     qr_ttl: float = 240.0
     login_polls: int = 1
     login_account: str | None = None
-    max_devices: int = 10
+    login_mode: str = "auto"  # auto | manual
+    max_devices: int = 2  # a Gewechat instance holds two devices per token
     probe_timeout: float = 3.0
+    token_mode: str = "instance"  # instance: getTokenId answers instance_token | console: no getTokenId
+    instance_token: str = ""
 
 
 class WorldState:

@@ -41,7 +41,7 @@ class GeweWorld(LoginRules, FriendRules):
             self.reject(request)
         return request
 
-    def take_offline(self, app_id: str) -> Device:
+    def take_offline(self, app_id: str, reason: str = "kicked") -> Device:
         device = self.online_device(app_id)
-        self.go_offline(device)
+        self.go_offline(device, reason)
         return device
