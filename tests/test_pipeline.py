@@ -185,10 +185,10 @@ async def test_eggjs_renderer(sim):
 
 
 async def test_not_implemented_is_explicit_and_vendor_shaped(sim):
-    resp = await gewe(sim, "contacts/setFriendRemark", {"appId": APP_ID, "wxid": FRIEND, "remark": "x"})
-    assert await resp.json() == {"ret": 500, "msg": f"not implemented by chatsim: {GEWE}/contacts/setFriendRemark"}
+    resp = await gewe(sim, "message/postText", {"appId": APP_ID, "toWxid": FRIEND, "content": "x"})
+    assert await resp.json() == {"ret": 500, "msg": f"not implemented by chatsim: {GEWE}/message/postText"}
     rows = (await (await sim.get("/_chatsim/coverage")).json())["operations"]
-    row = next(r for r in rows if r["operation"] == "setFriendRemark")
+    row = next(r for r in rows if r["operation"] == "postText")
     assert row["implemented"] is False
     assert next(r for r in rows if r["path"] == TOPAPI_SWITCH)["implemented"] is True
 

@@ -144,17 +144,38 @@ async def test_unknown_operation_and_wrong_method(gw):
     assert await resp.json() == {"ret": 500, "msg": "Request method 'GET' not supported"}
 
 
-async def test_listed_but_not_implemented_operation(gw):
-    body = await gewe(gw, "contacts/setFriendRemark", {"appId": APP, "wxid": "wxid_friend", "remark": "x"},
-                      prefix="/v2/api")
-    assert body == {"ret": 500, "msg": "not implemented by chatsim: /gewe/v2/api/contacts/setFriendRemark"}
+NOT_SIMULATED = ("message/postText", {"appId": APP, "toWxid": "wxid_friend", "content": "hi"})
+
+
+async def test_listed_but_not_implemented_operation_names_itself_under_either_prefix(gw):
+    op, body = NOT_SIMULATED
+    for prefix in ("/v2/api", "/gewe/v2/api"):
+        resp = await gw.post(f"{prefix}/{op}", json=body, headers={"X-GEWE-TOKEN": TOKEN})
+        assert await resp.json() == {"ret": 500, "msg": f"not implemented by chatsim: {prefix}/{op}"}
+        assert resp.headers["X-Chatsim-Not-Implemented"] == "postText"
+
+
+async def test_not_implemented_checks_the_token_and_the_body_first(gw):
+    op, body = NOT_SIMULATED
+    missing = await gw.post(f"/v2/api/{op}", json=body)
+    assert await missing.json() == {"ret": 500, "msg": "header:X-GEWE-TOKEN 不可为空"}
+    assert "X-Chatsim-Not-Implemented" not in missing.headers
+    bad = await gewe(gw, op, body, token="nope")
+    assert bad["msg"] == "HTTP HEADER: X-GEWE-TOKEN=nope 不可用或已过期"
+    invalid = await gewe(gw, op, {"appId": APP, "toWxid": "wxid_friend"})
+    assert invalid == {"ret": 500, "msg": "content 不可为空"}
+
+
+async def test_a_path_in_no_gewe_api_is_springs_own_404(gw):
+    body = await gewe(gw, "message/postTxt", {"appId": APP}, prefix="/v2/api")
+    assert body == {"ret": 500, "msg": "No handler found for POST /v2/api/message/postTxt"}
 
 
 async def test_coverage_lists_implemented_and_listed_operations(gw):
     rows = (await (await gw.get("/_chatsim/coverage")).json())["operations"]
     gewe_rows = {row["operation"]: row["implemented"] for row in rows if row["vendor"] == "gewe"}
     assert gewe_rows["addContacts"] and gewe_rows["setFriendPermissions"] and gewe_rows["addGroupMemberAsFriend"]
-    assert gewe_rows["setFriendRemark"] is False
+    assert gewe_rows["postText"] is False and gewe_rows["setFriendRemark"] is True
 
 
 REJECTED = [

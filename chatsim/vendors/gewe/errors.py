@@ -15,6 +15,7 @@ TICKET_INVALID = "user ticket invalid"
 DEVICE_MISSING = "[{app_id}]设备不存在"
 OFFLINE = "微信已离线"
 ALREADY_LOGGED_IN = "微信已登录，请勿重复登录。"
+NOT_IMPLEMENTED_HEADER = "X-Chatsim-Not-Implemented"
 
 
 class GeweError(SimError):
@@ -69,8 +70,11 @@ class GeweErrors:
         return internal_error(error)
 
     def not_implemented(self, call: Call[Any, Any]) -> Reply:
+        """A real GeWe endpoint chatsim does not simulate (the token and the body were checked first):
+        it says so by name, so that it never looks like a typo of the client's."""
         assert call.op is not None
-        return failure(f"not implemented by chatsim: {call.op.path}")
+        return Reply.json({"ret": 500, "msg": f"not implemented by chatsim: {call.path}"}, vendor_code=500,
+                          headers={NOT_IMPLEMENTED_HEADER: call.op.operation_id})
 
     def unknown_route(self, call: Call[Any, Any]) -> Reply:
         """Spring's own texts, which a Spring Boot service such as GeWe wraps in its envelope."""

@@ -49,7 +49,7 @@ def _bare_ok(msg: str) -> Reply:
 
 
 DONE = _bare_ok(OK)
-PERMISSIONS_SET = _bare_ok("设置好友权限成功")
+PERMISSIONS_SET = _bare_ok("设置好友权限成功")  # setFriendRemark's answer too, as the doc's example shows
 
 
 def _parts(call: GeweCall) -> tuple[GeweWorld, Token, Mapping[str, Any]]:
@@ -147,6 +147,39 @@ def set_friend_permissions(call: GeweCall) -> Reply:
     return PERMISSIONS_SET
 
 
+def set_friend_remark(call: GeweCall) -> Reply:
+    world, token, params = _parts(call)
+    world.set_friend_remark(token, params["appId"], params["wxid"], params["remark"])
+    return PERMISSIONS_SET
+
+
+def check_relation(call: GeweCall) -> Reply:
+    world, token, params = _parts(call)
+    return ok(world.check_relation(token, params["appId"], params["wxids"]), "检测好友关系成功")
+
+
+def fetch_contacts_list_cache(call: GeweCall) -> Reply:
+    world, token, params = _parts(call)
+    cached = world.fetch_contacts_list_cache(token, params["appId"])
+    return DONE if cached is None else ok(cached)
+
+
+def upload_phone_address_list(call: GeweCall) -> Reply:
+    world, token, params = _parts(call)
+    world.upload_phone_address_list(token, params["appId"], params["phones"], params["opType"])
+    return DONE
+
+
+def get_phone_address_list(call: GeweCall) -> Reply:
+    world, token, params = _parts(call)
+    return ok(world.phone_address_list(token, params["appId"], params.get("phones")), "获取手机通讯录成功")
+
+
+def get_chatroom_member_detail(call: GeweCall) -> Reply:
+    world, token, params = _parts(call)
+    return ok(world.member_detail(token, params["appId"], params["chatroomId"], params["memberWxids"]))
+
+
 def add_contacts(call: GeweCall) -> Reply:
     world, token, params = _parts(call)
     world.add_contacts(token, params["appId"], params["scene"], params["option"], params["v3"], params["v4"],
@@ -199,5 +232,8 @@ _BY_OPERATION: dict[str, Handler] = {
     "getBriefInfo": get_brief_info, "getDetailInfo": get_detail_info, "deleteFriend": delete_friend,
     "setFriendPermissions": set_friend_permissions, "addContacts": add_contacts,
     "addGroupMemberAsFriend": add_group_member_as_friend, "getChatroomMemberList": get_chatroom_member_list,
+    "setFriendRemark": set_friend_remark, "checkRelation": check_relation,
+    "fetchContactsListCache": fetch_contacts_list_cache, "uploadPhoneAddressList": upload_phone_address_list,
+    "getPhoneAddressList": get_phone_address_list, "getChatroomMemberDetail": get_chatroom_member_detail,
 }
 HANDLERS: dict[str, Handler] = {name: publishing(fn) for name, fn in _BY_OPERATION.items()}

@@ -1,5 +1,6 @@
 """Reading the contact world: search, contact lists, contact cards, chatroom members."""
 
+import hashlib
 from typing import Any
 
 from chatsim.vendors.gewe.errors import GeweError
@@ -8,6 +9,10 @@ from chatsim.vendors.gewe.model.entities import Chatroom, Contact, Person, Token
 from chatsim.vendors.gewe.model.state import WorldState
 
 NOT_FOUND = "用户不存在"
+LIST_CACHE_SECONDS = 600.0  # "通讯录列表数据缓存10分钟"
+# checkRelation's relation codes (the doc's list): 0 正常, 1 删除 (the other side deleted you),
+# 3 已拉黑对方, 99 其他; chatsim has no blacklist, so 2 and 3 never occur.
+RELATION_NORMAL, RELATION_DELETED, RELATION_OTHER = 0, 1, 99
 NOT_FRIEND = "对方不是你的好友"
 NOT_IN_ROOM = "你不在该群聊中"
 
@@ -34,8 +39,62 @@ class ContactRules(WorldState):
 
     def fetch_contacts_list(self, token: Token, app_id: str) -> dict[str, list[str]]:
         me = self.account(token, app_id, "获取联系人列表失败")
+        self.list_cache[me] = self.now()
+        return self._contact_list(me)
+
+    def _contact_list(self, me: str) -> dict[str, list[str]]:
         rooms = [room.id for room in self.chatrooms.values() if me in room.members]
         return {"friends": list(self.contacts_of(me)), "chatrooms": rooms, "ghs": []}
+
+    def fetch_contacts_list_cache(self, token: Token, app_id: str) -> dict[str, list[str]] | None:
+        """The list fetchContactsList made, for ten minutes after it (None, no data, before or after:
+        the doc's poll-until-answered loop ends at once here, since fetchContactsList never times out)."""
+        me = self.account(token, app_id, "获取联系人列表失败")
+        fetched = self.list_cache.get(me)
+        if fetched is None or self.now() - fetched > LIST_CACHE_SECONDS:
+            return None
+        return self._contact_list(me)
+
+    def set_friend_remark(self, token: Token, app_id: str, wxid: str, remark: str) -> None:
+        _, contact = self.friend(token, app_id, wxid, "设置好友备注失败")
+        contact.remark = remark
+
+    def check_relation(self, token: Token, app_id: str, wxids: list[str]) -> list[dict[str, Any]]:
+        me = self.account(token, app_id, "检测好友关系失败")
+        found = []
+        for wxid in wxids:
+            if self.is_friend(me, wxid):
+                relation = RELATION_NORMAL if self.is_friend(wxid, me) else RELATION_DELETED
+            else:
+                relation = RELATION_OTHER
+            found.append({"wxid": wxid, "relation": relation})
+        return found
+
+    def upload_phone_address_list(self, token: Token, app_id: str, phones: list[str], op_type: int) -> None:
+        """opType 1 adds the numbers to the account's phone book, 2 removes them."""
+        me = self.account(token, app_id, "上传手机通讯录失败")
+        book = self.phone_books.setdefault(me, [])
+        if op_type == 1:
+            book.extend(phone for phone in dict.fromkeys(phones) if phone not in book)
+        else:
+            self.phone_books[me] = [phone for phone in book if phone not in set(phones)]
+
+    def phone_address_list(self, token: Token, app_id: str, phones: list[str] | None) -> list[dict[str, Any]]:
+        """The WeChat users among the uploaded numbers (or among ``phones``), each with a v4 to add them."""
+        me = self.account(token, app_id, "获取手机通讯录失败")
+        wanted = phones if phones else self.phone_books.get(me, [])
+        found = []
+        for phone in wanted:
+            person = next((p for p in self.people.values() if phone and p.phone == phone and p.wxid != me), None)
+            if person is None:
+                continue
+            found.append({"userName": person.wxid, "v4": self.issue_ticket(me, person.wxid, "search"),
+                          "nickName": person.nickname, "sex": person.sex,
+                          "phoneMd5": hashlib.md5(phone.encode()).hexdigest(), "signature": person.signature,
+                          "alias": person.alias, "country": person.country,
+                          "bigHeadImgUrl": person.big_head_img_url, "smallHeadImgUrl": person.small_head_img_url,
+                          "province": person.province, "city": person.city, "personalCard": 1})
+        return found
 
     def contact_info(self, token: Token, app_id: str, wxids: list[str], detail: bool) -> list[dict[str, Any]]:
         me = self.account(token, app_id, "获取联系人信息失败")
@@ -74,6 +133,23 @@ class ContactRules(WorldState):
                             "memberFlag": 0, "displayName": member.display_name,
                             "bigHeadImgUrl": person.big_head_img_url, "smallHeadImgUrl": person.small_head_img_url})
         return {"memberList": members, "chatroomOwner": room.owner, "adminWxid": list(room.admins) or None}
+
+    def member_detail(self, token: Token, app_id: str, chatroom_id: str, wxids: list[str]) -> list[dict[str, Any]]:
+        """Members' cards as the account sees them (its remark for a friend); non-members are left out."""
+        action = "获取群成员详情失败"
+        me = self.account(token, app_id, action)
+        room = self.room_of(me, chatroom_id, action)
+        found = []
+        for wxid in wxids:
+            member = room.members.get(wxid)
+            if member is None:
+                continue
+            card = self._card(me, wxid, detail=False)
+            card.update(chatRoomNotify=1, friendUserName=wxid if self.is_friend(me, wxid) else "",
+                        inviterUserName=member.inviter or None, memberFlag=0,
+                        phoneNumList=None)
+            found.append(card)
+        return found
 
     def room_of(self, me: str, chatroom_id: str, action: str) -> Chatroom:
         room = self.chatrooms.get(chatroom_id)

@@ -61,6 +61,8 @@ class WorldState:
         self.new_msg_ids: set[int] = set()
         self.msg_seq = ctx.ids.randint(600_000_000, 700_000_000)
         self.queued: list[tuple[str, str, dict[str, Any]]] = []  # this request's events, until publish
+        self.list_cache: dict[str, float] = {}  # account -> when fetchContactsList last answered it
+        self.phone_books: dict[str, list[str]] = {}  # account -> the phone numbers it uploaded
 
     # --- lookups -------------------------------------------------------------------------------
 
@@ -153,4 +155,5 @@ class WorldState:
                    for (viewer, target), value in self.v3s.items()],
             "tickets": [as_json(ticket) for ticket in self.tickets.values()],
             "friend_requests": [as_json(request) for request in self.requests.values()],
+            "phone_books": {owner: list(phones) for owner, phones in self.phone_books.items()},
         }
