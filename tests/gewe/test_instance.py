@@ -105,11 +105,12 @@ async def test_manual_login_refusals_and_expiry(gw):
 
 
 async def test_reconnection_after_a_dropped_network_but_not_after_a_kick(gw):
-    assert (await ok(gw, "login/reconnection", {"appId": APP}))["wxid"] == ME, "online: nothing to do"
+    same = await ok(gw, "login/reconnection", {"appId": APP})
+    assert (same["status"], same["loginInfo"]["wxid"]) == (2, ME), "online: nothing to do"
     drop = await gw.post(f"/_chatsim/tenants/default/gewe/devices/{APP}/offline", json={"reason": "network"})
     assert drop.status == 200
     back = await ok(gw, "login/reconnection", {"appId": APP})
-    assert back["wxid"] == ME and await ok(gw, "login/checkOnline", {"appId": APP}) is True
+    assert back["loginInfo"]["wxid"] == ME and await ok(gw, "login/checkOnline", {"appId": APP}) is True
     await gw.post(f"/_chatsim/tenants/default/gewe/devices/{APP}/offline")  # kicked, the default
     body = await gewe(gw, "login/reconnection", {"appId": APP})
     assert body == {"ret": 500, "msg": "断线重连失败", "data": {"code": "-1", "msg": "微信已离线"}}

@@ -13,7 +13,7 @@ from typing import Any
 from chatsim.contract import Refused
 from chatsim.vendors.gewe.errors import ALREADY_LOGGED_IN, OFFLINE, GeweError
 from chatsim.vendors.gewe.model import callbacks
-from chatsim.vendors.gewe.model.entities import Device, LoginSession, Token
+from chatsim.vendors.gewe.model.entities import Device, LoginSession, Person, Token
 from chatsim.vendors.gewe.model.state import WorldState
 
 QR_FAILED = "获取二维码失败"
@@ -79,9 +79,7 @@ class LoginRules(WorldState):
             person = self.people[session.scanned_by]
             data.update(status=1, headImgUrl=person.small_head_img_url, nickName=person.nickname)
         if session.confirmed:
-            person = self.people[session.scanned_by or ""]
-            data.update(status=2, loginInfo={"uin": person.uin, "wxid": person.wxid, "nickName": person.nickname,
-                                             "mobile": person.phone, "alias": person.alias})
+            data.update(status=2, loginInfo=_login_info(self.people[session.scanned_by or ""]))
         return data
 
     def _auto_poll(self, device: Device, session: LoginSession) -> None:
@@ -141,7 +139,7 @@ class LoginRules(WorldState):
             if device.wxid is None or device.offline_reason != "network":
                 raise GeweError(RECONNECT_FAILED, "-1", OFFLINE)
             device.online, device.online_since, device.offline_reason = True, self.now(), None
-        return self._login_info(device)
+        return self._logged_in(device)
 
     def dialog_login(self, token: Token, app_id: str) -> dict[str, Any]:
         """The account last logged in on the device gets a prompt on its phone, no QR code."""
@@ -154,10 +152,11 @@ class LoginRules(WorldState):
         session.scanned_by = device.wxid
         return {"appId": device.app_id, "uuid": session.uuid}
 
-    def _login_info(self, device: Device) -> dict[str, Any]:
+    def _logged_in(self, device: Device) -> dict[str, Any]:
+        """checkLogin's status-2 answer, which the doc shows reconnection giving back too."""
         person = self.people[device.wxid or ""]
-        return {"uin": person.uin, "wxid": person.wxid, "nickName": person.nickname, "mobile": person.phone,
-                "alias": person.alias}
+        return {"uuid": self.ctx.ids.alnum(20), "headImgUrl": person.small_head_img_url, "nickName": person.nickname,
+                "expiredTime": int(self.settings.qr_ttl), "status": 2, "loginInfo": _login_info(person)}
 
     def check_online(self, token: Token, app_id: str) -> bool:
         return self.device(token, app_id, "检查在线状态失败", online=False).online
@@ -178,3 +177,8 @@ class LoginRules(WorldState):
 
     def set_callback(self, token: Token, url: str) -> None:
         token.callback_url = url
+
+
+def _login_info(person: Person) -> dict[str, Any]:
+    return {"uin": person.uin, "wxid": person.wxid, "nickName": person.nickname, "mobile": person.phone,
+            "alias": person.alias}
