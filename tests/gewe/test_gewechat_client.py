@@ -66,3 +66,41 @@ async def test_gewechat_client_raises_on_a_gewe_failure(sim):
     client = GewechatClient(f"http://127.0.0.1:{sim.server.port}/v2/api", "not-a-token")
     with pytest.raises(RuntimeError, match="不可用或已过期"):
         await asyncio.to_thread(client.fetch_contacts_list, "wx_wR_U4zPj2M_OTS3BCyoE4")
+
+
+async def test_gewechat_client_every_other_simulated_method(sim):
+    """The rest of gewechat-client 0.2.2's methods whose endpoints chatsim simulates, and what its
+    own bugs get from a server that validates like GeWe: set_friend_remark sends the remark as
+    ``onlyChat`` and the phone-book methods send ``wxid`` instead of ``phones``."""
+    base = f"http://127.0.0.1:{sim.server.port}/v2/api"
+    token = (await asyncio.to_thread(GewechatClient(base, None).get_token))["data"]
+    client = GewechatClient(base, token)
+    app_id = "wx_wR_U4zPj2M_OTS3BCyoE4"
+    friend = "wxid_phyyedw9xap22"
+
+    def call(method, *args):
+        return asyncio.to_thread(getattr(client, method), *args)
+
+    assert (await call("check_online", app_id))["data"] is True
+    [brief] = (await call("get_brief_info", app_id, [friend]))["data"]
+    [detail] = (await call("get_detail_info", app_id, [friend]))["data"]
+    assert brief["nickName"] == detail["nickName"] == "小白" and detail["onlyChat"] is False
+    members = (await call("get_chatroom_member_list", app_id, ROOM))["data"]
+    assert members["chatroomOwner"] == "wxid_0xsqb3o0tsvz22"
+    [member] = (await call("get_chatroom_member_detail", app_id, ROOM, [friend]))["data"]
+    assert member["userName"] == friend
+    with pytest.raises(RuntimeError, match="remark 不可为空"):
+        await call("set_friend_remark", app_id, friend, "大白")
+    with pytest.raises(RuntimeError, match="phones 不可为空"):
+        await call("upload_phone_address_list", app_id, ["13900000001"], 1)
+    assert (await call("get_phone_address_list", app_id, ["13900000001"]))["data"] == [], \
+        "its phones went out as wxid, so the (empty) uploaded book is listed"
+    with pytest.raises(RuntimeError, match="not implemented by chatsim: /v2/api/group/inviteMember"):
+        await call("invite_member", app_id, friend, ROOM, "")
+    assert (await call("delete_friend", app_id, friend))["ret"] == 200
+    assert friend not in (await call("fetch_contacts_list", app_id))["data"]["friends"]
+    assert (await call("logout", app_id))["ret"] == 200
+    assert (await call("check_online", app_id))["data"] is False
+    prompt = (await call("dialog_login", app_id))["data"]
+    assert (await call("check_qr", app_id, prompt["uuid"]))["data"]["status"] == 2
+    assert (await call("check_online", app_id))["data"] is True
