@@ -3,6 +3,9 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The real NoneBot GeWe adapter needs a qrcode the main environment cannot have: a venv of its own.
+NB_VENV := .venv-nonebot
+NB_STAMP := $(NB_VENV)/.installed
 
 .PHONY: run test bench lint typecheck coverage clean
 
@@ -12,10 +15,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,dev,fast]'
 	touch $(STAMP)
 
+$(NB_STAMP): tests/nonebot_bot/requirements.txt
+	$(PY) -m venv $(NB_VENV)
+	$(NB_VENV)/bin/pip install --quiet -r tests/nonebot_bot/requirements.txt
+	touch $(NB_STAMP)
+
 run: $(STAMP)
 	$(BIN)/chatsim serve --host 127.0.0.1 --port 7001
 
-test: $(STAMP)
+test: $(STAMP) $(NB_STAMP)
 	$(BIN)/ruff check chatsim tests bench examples
 	$(BIN)/lint-imports
 	$(BIN)/mypy chatsim
@@ -33,4 +41,4 @@ coverage: $(STAMP)
 	$(BIN)/chatsim coverage
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) $(NB_VENV) *.egg-info .pytest_cache

@@ -122,8 +122,14 @@ def journal_filters(call: AdminCall) -> dict[str, Any]:
     return {key: call.params.get(key) for key in ("tenant", "vendor", "operation")}
 
 
-def get_journal(call: AdminCall) -> Reply:
-    records = call.world.journal.query(**journal_filters(call), limit=call.params.get("limit"))
+async def get_journal(call: AdminCall) -> Reply:
+    journal, after, wait = call.world.journal, call.params.get("after", 0), call.params.get("wait", 0)
+    if wait:
+        records = await journal.wait(wait, after, **journal_filters(call))
+    else:
+        records = [r for r in journal.query(**journal_filters(call)) if r.id > after]
+    limit = call.params.get("limit")
+    records = records[-limit:] if limit else records
     return Reply.json({"count": len(records), "records": [r.to_json() for r in records]})
 
 

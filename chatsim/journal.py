@@ -7,6 +7,8 @@ and decoded only when someone reads the journal. A request is journaled when it 
 so record ids increase in ring order.
 """
 
+import asyncio
+import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -82,6 +84,7 @@ class Journal:
     def __init__(self, capacity: int = 10_000) -> None:
         self._events: deque[ServeEvent] = deque(maxlen=capacity)
         self._next_id = 1
+        self._waiters: list[asyncio.Future[None]] = []  # long polls waiting for the next record
 
     @property
     def capacity(self) -> int:
@@ -92,7 +95,30 @@ class Journal:
         event.id = self._next_id
         self._next_id += 1
         self._events.append(event)
+        if self._waiters:
+            self._wake()
         return event.id
+
+    def _wake(self) -> None:
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    async def wait(self, timeout: float, after: int = 0, **filters: Any) -> list[ServeEvent]:
+        """Long poll: the matching records (above ``after``) as soon as there is one, else [] at the timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [event for event in self.query(**filters) if event.id > after]
+            remaining = deadline - time.monotonic()
+            if found or remaining <= 0:
+                return found
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            try:
+                await asyncio.wait_for(waiter, remaining)
+            except TimeoutError:
+                return [event for event in self.query(**filters) if event.id > after]
 
     def query(self, tenant: str | None = None, vendor: str | None = None, operation: str | None = None,
               limit: int | None = None) -> list[ServeEvent]:

@@ -1,0 +1,15 @@
+"""A NoneBot app with nonebot-adapter-gewechat, unmodified, for tests/gewe/test_nonebot.py.
+
+Its configuration comes from the environment the test sets (GEWECHAT_API_URL, APPID, WXID, ...);
+the plugin in plugins/accept.py accepts every friend request.
+"""
+
+import nonebot
+from nonebot.adapters.gewechat import Adapter
+
+nonebot.init()
+nonebot.get_driver().register_adapter(Adapter)
+nonebot.load_plugin("plugins.accept")
+
+if __name__ == "__main__":
+    nonebot.run()
