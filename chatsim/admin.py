@@ -86,7 +86,7 @@ def load_scenario(call: AdminCall) -> Reply:
     name = call.params.get("file")
     try:
         if name:
-            doc = read_file(resolve_name(name), host.vendors)
+            doc = read_file(resolve_name(name), host.vendors, shown_as=name)
         else:
             doc = parse(call.body or "", "request body", host.vendors)
         host.registry.load(call.tenant_name, doc, merge=bool(call.params.get("merge")))
@@ -114,7 +114,10 @@ def get_clock(call: AdminCall) -> Reply:
 
 def advance_clock(call: AdminCall) -> Reply:
     clock = tenant_of(call).clock
-    clock.advance(call.params["seconds"])
+    try:
+        clock.advance(call.params["seconds"])
+    except ValueError as exc:
+        raise Refused(str(exc), 400) from None
     return Reply.json(clock_json(clock.now(), clock.frozen))
 
 

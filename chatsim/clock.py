@@ -8,6 +8,8 @@ carry times byte-for-byte repeatable.
 import time
 from collections.abc import Callable
 
+LATEST = 253402300799.0  # 9999-12-31T23:59:59Z: the last instant every date library can show
+
 
 class VirtualClock:
     def __init__(self, start: float | None = None, frozen: bool = False) -> None:
@@ -26,9 +28,11 @@ class VirtualClock:
         return time.time() + self._offset
 
     def advance(self, seconds: float) -> float:
-        """Move time forward and wake whatever waits on virtual deadlines."""
-        if seconds < 0:
-            raise ValueError("the clock only moves forward")
+        """Move time forward and wake whatever waits on virtual deadlines; a refused advance moves nothing."""
+        if not 0 <= seconds < float("inf"):
+            raise ValueError("the clock only moves forward, by a finite number of seconds")
+        if self.now() + seconds > LATEST:
+            raise ValueError("the clock cannot pass 9999-12-31T23:59:59Z")
         self._offset += seconds
         for listener in list(self._listeners):
             listener()

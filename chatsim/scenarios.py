@@ -5,6 +5,7 @@ once every vendor has built its world, so a bad file never leaves a half-loaded 
 """
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from functools import cache
@@ -47,10 +48,58 @@ def _validator(vendors: tuple[Vendor[Any, Any], ...]) -> jsonschema.Draft202012V
     return jsonschema.Draft202012Validator(combined_schema({vendor.name: vendor for vendor in vendors}))
 
 
+# Limits on what a scenario may make the parser do (any tenant can send one): its size, its nesting,
+# and how many nodes its aliases expand to (a few hundred bytes of nested aliases are gigabytes).
+MAX_BYTES = 4 * 1024**2
+MAX_DEPTH = 64
+MAX_NODES = 200_000
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where it is installed
+
+
+def load_yaml(text: str, source: str) -> Any:
+    """YAML text to data within the limits, the nesting checked on the event stream before any
+    recursive step runs; the alias expansion counted on the composed graph before it is built."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise ScenarioError(source, "", f"a scenario is at most {MAX_BYTES // 1024**2} MiB")
+    depth = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ScenarioError(source, _line(event), f"nested deeper than {MAX_DEPTH} levels")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    node = yaml.compose(text, Loader=_LOADER)
+    if node is None:
+        return None
+    if _expanded(node, {}) > MAX_NODES:
+        raise ScenarioError(source, "", f"its aliases expand to more than {MAX_NODES} nodes")
+    return yaml.SafeLoader("").construct_document(node)
+
+
+def _expanded(node: yaml.Node, seen: dict[int, int]) -> int:
+    """Nodes counted as the document would be built: an alias counts its target again each time."""
+    known = seen.get(id(node))
+    if known is not None:
+        return known
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        total += sum(_expanded(item, seen) for item in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        total += sum(_expanded(key, seen) + _expanded(value, seen) for key, value in node.value)
+    seen[id(node)] = total
+    return total
+
+
+def _line(event: yaml.Event) -> str:
+    mark = event.start_mark
+    return f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+
+
 def parse(text: str, source: str, vendors: Mapping[str, Vendor[Any, Any]]) -> dict[str, Any]:
     """YAML text to a checked scenario document, or a ScenarioError naming file, path and problem."""
     try:
-        doc = yaml.safe_load(text)
+        doc = load_yaml(text, source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -66,16 +115,25 @@ def parse(text: str, source: str, vendors: Mapping[str, Vendor[Any, Any]]) -> di
     return doc
 
 
-def read_file(path: Path, vendors: Mapping[str, Vendor[Any, Any]]) -> dict[str, Any]:
+def read_file(path: Path, vendors: Mapping[str, Vendor[Any, Any]], shown_as: str | None = None) -> dict[str, Any]:
+    """A scenario file; errors name it as ``shown_as`` (a request's name, never the server's path)."""
+    source = shown_as or str(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError(str(path), "", f"cannot read: {exc.strerror}") from None
-    return parse(text, str(path), vendors)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(source, "", f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    return parse(text, source, vendors)
+
+
+SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-/]{0,199}$")
 
 
 def resolve_name(name: str) -> Path:
-    """A scenario named by a request: only ``.yaml``/``.yml`` files inside ``scenarios/``."""
+    """A scenario named by a request: only ``.yaml``/``.yml`` files inside ``scenarios/``, the name
+    checked before the filesystem is touched (no NUL, no control characters, no absurd length)."""
+    if not SAFE_NAME.match(name) or ".." in name.split("/"):
+        raise ScenarioError(name[:80], "", "a scenario name is 1-200 of A-Z a-z 0-9 _ . - / naming a .yaml file "
+                            "inside scenarios/")
     root = SCENARIOS_DIR.resolve()
     candidate = (root / name).resolve()
     if not candidate.is_relative_to(root) or candidate.suffix not in (".yaml", ".yml"):

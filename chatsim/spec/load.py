@@ -71,7 +71,32 @@ def _compile(schema: dict[str, Any]) -> Callable[[Any], Any]:
     return fastjsonschema.compile(schema, use_default=False, use_formats=True)
 
 
-def _make_field(name: str, location: str, required: bool, schema: dict[str, Any], description: str) -> Field:
+# What a vendor can store: Java's int and long behind GeWe and DingTalk. A spec opts every integer
+# without its own bounds into one of these with the top-level ``x-chatsim-integers`` key (a field's
+# ``format: int32``/``int64`` wins); out-of-range values are then validation failures, never stored.
+INTEGER_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+def bounded(schema: Any, default: str | None) -> Any:
+    """``schema`` with every integer inside it bounded to what the vendor stores."""
+    if isinstance(schema, list):
+        return [bounded(item, default) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {key: bounded(value, default) if key in ("items", "properties", "allOf", "anyOf", "oneOf")
+           or key == "additionalProperties" else value for key, value in schema.items()}
+    if "properties" in schema:
+        out["properties"] = {name: bounded(sub, default) for name, sub in schema["properties"].items()}
+    limits = INTEGER_BOUNDS.get(schema.get("format") or default or "")
+    if schema.get("type") == "integer" and limits is not None:
+        out.setdefault("minimum", limits[0])
+        out.setdefault("maximum", limits[1])
+    return out
+
+
+def _make_field(name: str, location: str, required: bool, schema: dict[str, Any], description: str,
+                integers: str | None = None) -> Field:
+    schema = bounded(schema, integers)
     plain = to_json_schema(schema)
     return Field(name=name, location=location, required=required, schema=schema,
                  description=description or schema.get("description", "") or name,
@@ -79,11 +104,11 @@ def _make_field(name: str, location: str, required: bool, schema: dict[str, Any]
                  validate=_compile(plain), sources=(location,))
 
 
-def _body_fields(schema: dict[str, Any]) -> list[Field]:
+def _body_fields(schema: dict[str, Any], integers: str | None) -> list[Field]:
     props: dict[str, Any] = schema.get("properties") or {}
     order = schema.get("x-apifox-orders") or list(props)
     required = set(schema.get("required") or ())
-    return [_make_field(name, "body", name in required, props[name], props[name].get("description", ""))
+    return [_make_field(name, "body", name in required, props[name], props[name].get("description", ""), integers)
             for name in order if name in props]
 
 
@@ -99,6 +124,7 @@ def extract_operations(vendor: str, path: Path) -> tuple[Operation, ...]:
     """Once per process: every app built from the same spec (one per test) shares these frozen
     operations and binds copies of its own."""
     doc = load_document(path)
+    integers = doc.get("x-chatsim-integers")
     operations = []
     for url, item in (doc.get("paths") or {}).items():
         item = resolve_refs(item, doc)
@@ -108,14 +134,14 @@ def extract_operations(vendor: str, path: Path) -> tuple[Operation, ...]:
             if op is None:
                 continue
             fields = [_make_field(p["name"], p["in"], bool(p.get("required")), p.get("schema", {}),
-                                  p.get("description", ""))
+                                  p.get("description", ""), integers)
                       for p in [*shared_params, *op.get("parameters", [])] if p.get("in") != "cookie"]
             body = op.get("requestBody") or {}
             content = body.get("content") or {}
             body_schema = next((media.get("schema") for media in content.values() if media.get("schema")), None)
             raw = body_schema is not None and body_schema.get("type") not in (None, "object")
             if body_schema and not raw:
-                fields.extend(_body_fields(body_schema))
+                fields.extend(_body_fields(body_schema, integers))
             operations.append(Operation(
                 vendor=vendor, operation_id=op.get("operationId") or url.rsplit("/", 1)[-1],
                 method=method.upper(), path=url, fields=tuple(fields), body_media=tuple(content),

@@ -92,6 +92,34 @@ class Violation:
     spec: Field | None = None
 
     def to_json(self) -> dict[str, Any]:
-        got = self.got if self.got is not MISSING else None
         return {"field": self.field, "in": self.location, "rule": self.rule, "expected": self.expected,
-                "got": got}
+                "got": shown(self.got)}
+
+
+SHOWN_CHARS = 200  # a violation's value as the header and the journal show it, at most
+
+
+def shown(value: Any) -> Any:
+    """A request's value as a violation reports it: JSON-safe and short. Integers beyond 64 bits
+    become text (JSON encoders refuse them) and long values are cut, so that a bad value can neither
+    break the journal nor make a header that clients reject."""
+    if value is MISSING:
+        return None
+    if isinstance(value, bool) or value is None or isinstance(value, float):
+        return value
+    if isinstance(value, int):
+        return value if -(2**63) <= value < 2**63 else str(value)
+    text = value if isinstance(value, str) else repr(value)
+    if isinstance(value, str) and len(text) <= SHOWN_CHARS:
+        return value
+    if not isinstance(value, str) and len(text) <= SHOWN_CHARS and isinstance(value, list | dict):
+        return _json_safe(value)
+    return f"{text[:SHOWN_CHARS]}… ({len(text)} characters)"
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(key): _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(item) for item in value]
+    return shown(value)

@@ -76,6 +76,18 @@ def admin(url: str, method: str, path: str, **kwargs):
     return resp.json()
 
 
+def callback_set(url: str, after: int, attempts: int = 6) -> bool:
+    """Whether a setCallback after record ``after`` succeeded, waiting (long polls) for the attempts."""
+    for _ in range(attempts):
+        records = admin(url, "GET", "/_chatsim/journal", params={"operation": "setCallback", "after": after,
+                                                                 "wait": 20})["records"]
+        if any(r["response"]["body"] == {"ret": 200, "msg": "操作成功"} for r in records):
+            return True
+        if records:
+            after = records[-1]["id"]
+    return False
+
+
 def devices(url: str) -> list[dict]:
     return admin(url, "GET", "/_chatsim/tenants/default/state")["vendors"]["gewe"]["devices"]
 
@@ -104,9 +116,9 @@ def test_nonebot_logs_in_restarts_with_its_app_id_and_accepts_a_friend_request()
         second = Bot({**env, "APPID": new["app_id"]})
         try:
             second.wait_for("微信已登录")
-            answered = admin(url, "GET", "/_chatsim/journal", params={
-                "operation": "setCallback", "after": last, "wait": 60})["records"]
-            assert answered[-1]["response"]["body"] == {"ret": 200, "msg": "操作成功"}
+            # The adapter sets its callback while its server is still binding and retries every 5 s
+            # until chatsim's probe gets through: wait for the attempt that succeeded.
+            assert callback_set(url, after=last), "the adapter never set its callback URL"
             tokens = admin(url, "GET", "/_chatsim/journal", params={"operation": "getTokenId"})["records"]
             assert len(tokens) == token_calls + 1
             assert len({r["response"]["body"]["data"] for r in tokens}) == 1, "one token for the instance"

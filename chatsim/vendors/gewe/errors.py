@@ -46,6 +46,11 @@ def bad_token(value: str) -> GeweError:
     return GeweError(f"HTTP HEADER: X-GEWE-TOKEN={value} 不可用或已过期")
 
 
+def unsupported_media_type(content_type: str) -> GeweError:
+    """Spring's HttpMediaTypeNotSupportedException, in GeWe's envelope like its other refusals."""
+    return GeweError(f"Content type '{content_type or 'application/octet-stream'}' not supported")
+
+
 def internal_error(error: Exception) -> Reply:
     return failure(f"chatsim internal error: {type(error).__name__}: {error}")
 
