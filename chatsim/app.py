@@ -27,6 +27,7 @@ from chatsim.outbox import DEPTH_HEADER
 from chatsim.paths import DEMO_SCENARIO
 from chatsim.scenarios import read_file
 from chatsim.spec.operations import Operation
+from chatsim.targets import CallbackTargets
 from chatsim.tenants import TenantRegistry
 from chatsim.vendors.registry import discover
 
@@ -44,6 +45,7 @@ class Settings:
     max_tenants: int = 1000
     check_responses: bool = False
     vendor_modules: tuple[str, ...] = ()  # more vendors to serve, as importable module names
+    allow_callback_hosts: tuple[str, ...] = ()  # callback targets beyond loopback (the operator's word)
 
 
 class Adapter:
@@ -105,7 +107,12 @@ def build_app(settings: Settings, vendors: Mapping[str, Vendor[Any, Any]] | None
     scenarios = [read_file(path, vendors) for path in settings.scenarios]
     app = web.Application(client_max_size=4 * 1024**2)
 
+    targets = CallbackTargets.of(settings.port, settings.allow_callback_hosts)
+
     async def sender(url: str, body: bytes, timeout: float) -> tuple[int | None, str | None]:
+        refusal = targets.refusal(url)
+        if refusal is not None:
+            return None, f"refused by chatsim: {refusal}"
         return await post_json(app[HTTP], url, body, timeout)
 
     registry = TenantRegistry(vendors, scenarios, settings.seed, sender, settings.max_tenants)

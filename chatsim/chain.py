@@ -2,7 +2,7 @@
 
 Every request, of every vendor and of the admin API, known route or not, walks the same steps:
 
-    REQUEST_STEPS   route -> tenant -> settle -> authenticate -> validate -> handle
+    REQUEST_STEPS   loop_guard -> route -> tenant -> settle -> authenticate -> validate -> handle
     RESPONSE_STEPS  check_response -> journal
 
 A request step is a plain function of the ``Host`` and the ``Call``; it fills in the call, or
@@ -25,6 +25,7 @@ from multidict import istr
 
 from chatsim.contract import Call, Reply, SimError, Vendor
 from chatsim.journal import Journal, ServeEvent
+from chatsim.outbox import DEPTH_HEADER
 from chatsim.routing import Router, split_tenant, tenant_from_headers
 from chatsim.spec.fastpath import compile_fast_path
 from chatsim.spec.load import extract_operations
@@ -105,6 +106,18 @@ def world_of(op: Operation) -> str:
 
 
 # --- the request steps --------------------------------------------------------------------------
+
+
+LOOP_HEADER = istr(DEPTH_HEADER)
+LOOP = Reply.json({"error": "a chatsim callback cannot call chatsim (X-Chatsim-Callback-Depth): loop refused"},
+                  status=508)
+
+
+def loop_guard(host: Host, call: Call[Any, Any]) -> Reply | None:
+    """A callback chatsim sent that came back to chatsim (whatever address reached it) goes no further."""
+    if LOOP_HEADER in call.request.headers:
+        return LOOP
+    return None
 
 
 def route(host: Host, call: Call[Any, Any]) -> None:
@@ -192,7 +205,7 @@ def handle(host: Host, call: Call[Any, Any]) -> Reply | Awaitable[Reply]:
     return handler(call)
 
 
-REQUEST_STEPS: tuple[RequestStep, ...] = (route, tenant, settle, authenticate, validate, handle)
+REQUEST_STEPS: tuple[RequestStep, ...] = (loop_guard, route, tenant, settle, authenticate, validate, handle)
 
 
 # --- the response steps -------------------------------------------------------------------------

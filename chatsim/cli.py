@@ -4,6 +4,7 @@ import argparse
 import asyncio
 import gc
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -18,7 +19,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = Settings(host=args.host, port=args.port, scenarios=args.scenario or [DEMO_SCENARIO],
                         seed=args.seed, quiet=args.quiet, journal_size=args.journal_size,
-                        check_responses=args.check_responses, vendor_modules=tuple(args.vendor_module))
+                        check_responses=args.check_responses, vendor_modules=tuple(args.vendor_module),
+                        allow_callback_hosts=tuple(args.allow_callback_host))
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
     try:
         app = build_app(settings)
@@ -134,6 +136,10 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=0)
     serve.add_argument("--quiet", action="store_true", help="no per-request log line (benchmarks)")
     serve.add_argument("--journal-size", type=int, default=10_000)
+    serve.add_argument("--allow-callback-host", action="append", metavar="HOST",
+                       default=[h for h in os.environ.get("CHATSIM_ALLOW_CALLBACK_HOSTS", "").split(",") if h],
+                       help="also send callbacks to this host name, address or network (repeatable; env "
+                            "CHATSIM_ALLOW_CALLBACK_HOSTS, comma-separated); default: loopback only")
     serve.add_argument("--check-responses", action="store_true",
                        help="validate every response against its spec and record mismatches")
     serve.set_defaults(func=_serve)
