@@ -7,6 +7,7 @@ account goes offline...) as their manifests' ``world_actions``; their operationI
 ``<vendor>.<action>``, and the chain hands each the tenant's world of that vendor.
 """
 
+import hmac
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -215,14 +216,57 @@ PREFIX = "/_chatsim/"
 JSON_UTF8 = {"Content-Type": "application/json; charset=utf-8"}
 
 
-def admin_vendor(vendors: Mapping[str, Vendor[Any, Any]]) -> Vendor[Host, None]:
-    """The admin API's manifest: the core handlers plus every vendor's world actions."""
+ADMIN_TOKEN_HEADER = "X-Chatsim-Admin-Token"
+OPEN = frozenset({"health"})  # a container's health check needs no token
+SAME_SITE = frozenset({"same-origin", "none"})  # Sec-Fetch-Site of the page itself, or no page at all
+
+
+class AdminGuard:
+    """The admin API trusts no web page but its own (the dashboard): a browser request from another
+    origin is refused, whatever its method or content type (a page can POST text/plain or a form
+    without a CORS preflight; only the browser's own Origin and Sec-Fetch-Site headers tell), and
+    with an admin token set every call but health must carry it. Clients that are not browsers send
+    neither header, so curl, the toolkit and the SDKs' test set-ups are not affected."""
+
+    def __init__(self, token: str | None) -> None:
+        self.token = token or None
+
+    def __call__(self, call: AdminCall) -> None:
+        if not call.path.startswith(PREFIX):  # a path no vendor claims: chatsim's 404 with hints
+            return None
+        headers = call.request.headers
+        site = headers.get("Sec-Fetch-Site")
+        origin = headers.get("Origin")
+        if (site is not None and site not in SAME_SITE) or (origin is not None and not _same_origin(call, origin)):
+            raise Refused(f"cross-origin requests to the admin API are refused (Origin {origin or '-'}, "
+                          f"Sec-Fetch-Site {site or '-'})", 403)
+        if self.token is not None and (call.op is None or call.op.operation_id not in OPEN):
+            sent = headers.get(ADMIN_TOKEN_HEADER) or _bearer(headers.get("Authorization", ""))
+            if not sent or not hmac.compare_digest(sent.encode(), self.token.encode()):
+                raise Refused(f"the admin API needs the admin token ({ADMIN_TOKEN_HEADER} or Authorization: "
+                              "Bearer)", 401)
+        return None
+
+
+def _same_origin(call: AdminCall, origin: str) -> bool:
+    host = call.request.headers.get("Host", "")
+    return origin.lower() in (f"http://{host}".lower(), f"https://{host}".lower())
+
+
+def _bearer(value: str) -> str:
+    scheme, _, credential = value.partition(" ")
+    return credential.strip() if scheme.lower() == "bearer" else ""
+
+
+def admin_vendor(vendors: Mapping[str, Vendor[Any, Any]], admin_token: str | None = None) -> Vendor[Any, None]:
+    """The admin API's manifest: the core handlers plus every vendor's world actions (its world, the
+    Host, is no tenant's: the chain hands it over, so the manifest's world type is left open)."""
     handlers = dict(CORE_HANDLERS)
     for vendor_name, vendor in vendors.items():
         handlers.update({f"{vendor_name}.{action}": fn for action, fn in vendor.world_actions.items()})
     return Vendor(name=ADMIN, spec=SPECS_DIR / "admin.yaml", families=(ApiFamily("admin", (PREFIX,), "error"),),
                   handlers=handlers, errors=AdminErrors(), build_world=_no_world, dump=_no_world,
-                  scenario_schema=None)
+                  scenario_schema=None, authenticate=AdminGuard(admin_token))
 
 
 def _no_world(*args: Any) -> None:

@@ -46,6 +46,7 @@ class Settings:
     check_responses: bool = False
     vendor_modules: tuple[str, ...] = ()  # more vendors to serve, as importable module names
     allow_callback_hosts: tuple[str, ...] = ()  # callback targets beyond loopback (the operator's word)
+    admin_token: str | None = None  # required by every admin call but health when set
 
 
 class Adapter:
@@ -116,7 +117,7 @@ def build_app(settings: Settings, vendors: Mapping[str, Vendor[Any, Any]] | None
         return await post_json(app[HTTP], url, body, timeout)
 
     registry = TenantRegistry(vendors, scenarios, settings.seed, sender, settings.max_tenants)
-    everyone: dict[str, Vendor[Any, Any]] = {ADMIN: admin_vendor(vendors), **vendors}
+    everyone: dict[str, Vendor[Any, Any]] = {ADMIN: admin_vendor(vendors, settings.admin_token), **vendors}
     response_check = None
     if settings.check_responses:  # openapi-core is ~20 MiB of imports: only when asked for
         from chatsim.selfcheck import CallbackChecker, ResponseChecker

@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import gc
+import ipaddress
 import logging
 import os
 import sys
@@ -20,7 +21,14 @@ def _serve(args: argparse.Namespace) -> int:
     settings = Settings(host=args.host, port=args.port, scenarios=args.scenario or [DEMO_SCENARIO],
                         seed=args.seed, quiet=args.quiet, journal_size=args.journal_size,
                         check_responses=args.check_responses, vendor_modules=tuple(args.vendor_module),
-                        allow_callback_hosts=tuple(args.allow_callback_host))
+                        allow_callback_hosts=tuple(args.allow_callback_host), admin_token=args.admin_token or None)
+    if not _loopback(args.host):
+        if not settings.admin_token:
+            print(f"chatsim: binding {args.host} (beyond loopback) needs an admin token: --admin-token or "
+                  "CHATSIM_ADMIN_TOKEN", file=sys.stderr)
+            return 2
+        print(f"chatsim: WARNING: listening on {args.host}, beyond loopback: anyone who can reach this port can "
+              "call the simulated vendors; the admin API needs the admin token", file=sys.stderr)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
     try:
         app = build_app(settings)
@@ -45,6 +53,13 @@ def _serve(args: argparse.Namespace) -> int:
     gc.freeze()
     web.run_app(app, host=args.host, port=args.port, access_log=None, print=None)
     return 0
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _check_scenario(args: argparse.Namespace) -> int:
@@ -140,6 +155,9 @@ def parser() -> argparse.ArgumentParser:
                        default=[h for h in os.environ.get("CHATSIM_ALLOW_CALLBACK_HOSTS", "").split(",") if h],
                        help="also send callbacks to this host name, address or network (repeatable; env "
                             "CHATSIM_ALLOW_CALLBACK_HOSTS, comma-separated); default: loopback only")
+    serve.add_argument("--admin-token", default=os.environ.get("CHATSIM_ADMIN_TOKEN"), metavar="TOKEN",
+                       help="every admin call but /_chatsim/health must send it (X-Chatsim-Admin-Token or "
+                            "Authorization: Bearer); required beyond loopback (env CHATSIM_ADMIN_TOKEN)")
     serve.add_argument("--check-responses", action="store_true",
                        help="validate every response against its spec and record mismatches")
     serve.set_defaults(func=_serve)

@@ -2,6 +2,7 @@
 a client, its world actions as methods)."""
 
 import difflib
+import os
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -24,11 +25,15 @@ _ACTIONS: dict[str, dict[str, dict[str, tuple[str, str]]]] = {}
 class Admin:
     """The admin API of one server, with chatsim's own error message on failure."""
 
-    def __init__(self, url: str, timeout: float = 10.0) -> None:
+    def __init__(self, url: str, timeout: float = 10.0, token: str | None = None) -> None:
         self.url = url.rstrip("/")
         self.timeout = timeout
+        # A server started with an admin token wants it on every call (CHATSIM_ADMIN_TOKEN for both).
+        token = token or os.environ.get("CHATSIM_ADMIN_TOKEN")
+        self.headers = {"X-Chatsim-Admin-Token": token} if token else {}
 
     def call(self, method: str, path: str, *, timeout: float | None = None, **kwargs: Any) -> Any:
+        kwargs["headers"] = {**self.headers, **(kwargs.get("headers") or {})}
         resp = request(method, self.url + path, timeout=timeout or self.timeout, **kwargs)
         body = resp.json()
         if resp.status >= 400:
@@ -41,7 +46,8 @@ class Admin:
         if self.url not in _ACTIONS:
             import yaml
 
-            doc = yaml.safe_load(request("GET", self.url + "/_chatsim/openapi.yaml", timeout=self.timeout).body)
+            doc = yaml.safe_load(request("GET", self.url + "/_chatsim/openapi.yaml", timeout=self.timeout,
+                                         headers=self.headers).body)
             table: dict[str, dict[str, tuple[str, str]]] = {}
             for path, item in (doc.get("paths") or {}).items():
                 for method, op in item.items():
