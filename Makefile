@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 NB_VENV := .venv-nonebot
 NB_STAMP := $(NB_VENV)/.installed
 
-.PHONY: run test bench lint typecheck coverage clean
+.PHONY: run test bench instructions lint typecheck coverage clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -31,6 +31,11 @@ test: $(STAMP) $(NB_STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Instructions per request of the benchmarked operation under callgrind (deterministic; needs valgrind).
+instructions: $(STAMP)
+	$(BIN)/python bench/instructions.py --port 18082 --cmd '$(BIN)/python -m chatsim serve --quiet --port 18082 --scenario bench/scenario.yaml'
+	$(BIN)/python bench/instructions.py --port 18081 --cmd '$(BIN)/python bench/bare.py --port 18081' 
 
 lint: $(STAMP)
 	$(BIN)/ruff check chatsim tests bench examples
