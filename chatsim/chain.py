@@ -36,6 +36,7 @@ from chatsim.validation import BodyError, parse_body, validate_fields
 log = logging.getLogger("chatsim")
 ADMIN = "chatsim"  # the admin API's vendor name; its world is the Host
 CONTENT_TYPE = istr("Content-Type")
+JSON = "application/json"
 
 Outcome = Reply | Awaitable[Reply] | None
 RequestStep = Callable[["Host", Call[Any, Any]], Outcome]
@@ -170,8 +171,11 @@ def validate(host: Host, call: Call[Any, Any]) -> Reply | None:
         call.body = raw.decode("utf-8", "replace")
         body: Any = {}
     else:
+        content_type = request.headers.get(CONTENT_TYPE, "")
+        if raw and call.vendor.policy.json_bodies_only and not content_type.startswith(JSON):
+            return refuse(call, [Violation("body", "body", "mediaType", JSON, content_type)])
         try:
-            body = call.body = parse_body(raw, request.headers.get(CONTENT_TYPE, ""))
+            body = call.body = parse_body(raw, content_type)
         except BodyError as exc:
             return refuse(call, [Violation("body", "body", "json", "a JSON document", str(exc))])
         if not isinstance(body, dict):

@@ -75,6 +75,9 @@ class Policy:
 
     empty_is_missing: bool = False
     bad_optional_takes_default: bool = False
+    # A body in any other media type is refused before it is parsed (Spring reads @RequestBody as
+    # JSON only): a violation of field "body", rule "mediaType", for the vendor to word.
+    json_bodies_only: bool = False
     # A vendor whose validator converts values its own way (egg.js valparams stringifies everything,
     # then compares enums as text) supplies it here; it replaces the core's coercion for that vendor.
     coerce: Callable[[Any, Field], Any] | None = None

@@ -6,6 +6,7 @@ from typing import Any
 
 from chatsim.contract import ApiFamily, Vendor
 from chatsim.paths import SPECS_DIR
+from chatsim.spec.operations import Policy
 from chatsim.vendors.gewe import admin, handlers
 from chatsim.vendors.gewe.errors import GeweErrors
 from chatsim.vendors.gewe.model.entities import Token
@@ -36,6 +37,7 @@ VENDOR: Vendor[GeweWorld, Token] = Vendor(
     aliases={"/v2/api/": "/gewe/v2/api/"},
     client_base_path="/gewe/v2/api",
     content_type="application/json;charset=UTF-8",
+    policy=Policy(json_bodies_only=True),
     handlers=handlers.HANDLERS,
     world_actions=admin.ACTIONS,
     authenticate=handlers.authenticate,

@@ -46,11 +46,6 @@ def bad_token(value: str) -> GeweError:
     return GeweError(f"HTTP HEADER: X-GEWE-TOKEN={value} 不可用或已过期")
 
 
-def unsupported_media_type(content_type: str) -> GeweError:
-    """Spring's HttpMediaTypeNotSupportedException, in GeWe's envelope like its other refusals."""
-    return GeweError(f"Content type '{content_type or 'application/octet-stream'}' not supported")
-
-
 def internal_error(error: Exception) -> Reply:
     return failure(f"chatsim internal error: {type(error).__name__}: {error}")
 
@@ -60,6 +55,8 @@ class GeweErrors:
 
     def violations(self, call: Call[Any, Any], violations: Sequence[Violation]) -> Reply:
         first = violations[0]
+        if first.rule == "mediaType":  # Spring's HttpMediaTypeNotSupportedException, in GeWe's envelope
+            return failure(f"Content type '{first.got or 'application/octet-stream'}' not supported")
         if first.location == "body" and first.field == "body":
             return failure("请求参数格式错误")
         if first.rule == "required":
