@@ -42,6 +42,7 @@ class Settings:
     seed: int = 0
     quiet: bool = False
     journal_size: int = 10_000
+    journal_mib: int = 64  # bytes of request and response bodies the journal keeps, in MiB
     max_tenants: int = 1000
     check_responses: bool = False
     vendor_modules: tuple[str, ...] = ()  # more vendors to serve, as importable module names
@@ -124,7 +125,8 @@ def build_app(settings: Settings, vendors: Mapping[str, Vendor[Any, Any]] | None
 
         registry.callback_checker = CallbackChecker.of(vendors.values())
         response_check = ResponseChecker(everyone)
-    host = Host(everyone, bind_all(everyone), registry, Journal(settings.journal_size), settings.quiet,
+    journal = Journal(settings.journal_size, byte_budget=settings.journal_mib * 1024**2)
+    host = Host(everyone, bind_all(everyone), registry, journal, settings.quiet,
                 response_check)
     app[HOST] = host
 

@@ -20,6 +20,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = Settings(host=args.host, port=args.port, scenarios=args.scenario or [DEMO_SCENARIO],
                         seed=args.seed, quiet=args.quiet, journal_size=args.journal_size,
+                        journal_mib=args.journal_mib,
                         check_responses=args.check_responses, vendor_modules=tuple(args.vendor_module),
                         allow_callback_hosts=tuple(args.allow_callback_host), admin_token=args.admin_token or None)
     if not _loopback(args.host):
@@ -150,7 +151,10 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--scenario", type=Path, action="append", help="scenario file (repeatable); default: demo")
     serve.add_argument("--seed", type=int, default=0)
     serve.add_argument("--quiet", action="store_true", help="no per-request log line (benchmarks)")
-    serve.add_argument("--journal-size", type=int, default=10_000)
+    serve.add_argument("--journal-size", type=int, default=10_000, help="records the journal keeps (default 10000)")
+    serve.add_argument("--journal-mib", type=int, default=64,
+                       help="MiB of request and response bodies the journal keeps; each body is cut at 64 KiB "
+                            "(default 64)")
     serve.add_argument("--allow-callback-host", action="append", metavar="HOST",
                        default=[h for h in os.environ.get("CHATSIM_ALLOW_CALLBACK_HOSTS", "").split(",") if h],
                        help="also send callbacks to this host name, address or network (repeatable; env "

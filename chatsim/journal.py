@@ -52,6 +52,7 @@ class ServeEvent:
     duration_ms: float
     sub_events: Sequence[SubEvent] = NO_SUB_EVENTS
     id: int = 0  # stamped by the journal
+    truncated: tuple[int, int] | None = None  # the bodies' sizes as they crossed the wire, when cut
 
     @property
     def callbacks(self) -> tuple[dict[str, Any], ...]:
@@ -77,13 +78,25 @@ class ServeEvent:
             "callbacks": list(self.callbacks),
             "response_check": list(self.response_check),
             "duration_ms": round(self.duration_ms, 3),
+            **({"truncated": {"request_bytes": self.truncated[0], "response_bytes": self.truncated[1]}}
+               if self.truncated else {}),
         }
 
 
+BODY_LIMIT = 64 * 1024  # bytes of each body a record keeps; the rest is cut, and the record says so
+BYTE_BUDGET = 64 * 1024**2  # bytes of bodies the whole ring keeps; past it the oldest records go
+
+
 class Journal:
-    def __init__(self, capacity: int = 10_000) -> None:
+    """The ring, bounded twice: by records (``capacity``) and by the bytes of the bodies it keeps, so
+    that large bodies cannot make it grow past ``byte_budget`` whatever the count."""
+
+    def __init__(self, capacity: int = 10_000, body_limit: int = BODY_LIMIT, byte_budget: int = BYTE_BUDGET) -> None:
         self._events: deque[ServeEvent] = deque(maxlen=capacity)
         self._next_id = 1
+        self._body_limit = body_limit
+        self._byte_budget = byte_budget
+        self.bytes = 0  # body bytes held now
         self._waiters: list[asyncio.Future[None]] = []  # long polls waiting for the next record
 
     @property
@@ -94,10 +107,29 @@ class Journal:
         """Journal an answered request; returns its record id."""
         event.id = self._next_id
         self._next_id += 1
-        self._events.append(event)
+        size = len(event.request_body) + len(event.response_body)
+        if size > self._body_limit:
+            size = self._cut(event)
+        events = self._events
+        if len(events) == events.maxlen:
+            self.bytes -= _size(events[0])
+        events.append(event)
+        self.bytes += size
+        while self.bytes > self._byte_budget and len(events) > 1:
+            self.bytes -= _size(events.popleft())
         if self._waiters:
             self._wake()
         return event.id
+
+    def _cut(self, event: ServeEvent) -> int:
+        """Keep at most ``body_limit`` bytes of each body, noting the sizes that crossed the wire."""
+        limit = self._body_limit
+        request_size, response_size = len(event.request_body), len(event.response_body)
+        if request_size > limit or response_size > limit:
+            event.truncated = (request_size, response_size)
+            event.request_body = event.request_body[:limit]
+            event.response_body = event.response_body[:limit]
+        return _size(event)
 
     def _wake(self) -> None:
         waiters, self._waiters = self._waiters, []
@@ -129,9 +161,11 @@ class Journal:
         return found[-limit:] if limit else found
 
     def clear(self, tenant: str | None = None) -> None:
-        if tenant is None:
-            self._events.clear()
-            return
-        kept = [event for event in self._events if event.tenant != tenant]
+        kept = [] if tenant is None else [event for event in self._events if event.tenant != tenant]
         self._events.clear()
         self._events.extend(kept)
+        self.bytes = sum(_size(event) for event in kept)
+
+
+def _size(event: ServeEvent) -> int:
+    return len(event.request_body) + len(event.response_body)

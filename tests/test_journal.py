@@ -62,3 +62,28 @@ async def test_the_journal_step_fills_every_field_by_its_name(sim):
     assert event.response_body == await resp.read()
     assert isinstance(event.time, float) and event.time > 1e9 and 0 < event.duration_ms < 10_000
     assert event.violations == () and event.id >= 1 and event.sub_events == ()
+
+
+def test_a_large_body_is_cut_and_the_record_says_so():
+    journal = Journal(body_limit=10)
+    event = ServeEvent(time=1.0, tenant="t", vendor="gewe", operation="op", method="POST", path="/p", query="",
+                       request_body=b'{"a":"' + b"x" * 50 + b'"}', status=200, response_body=b"{}", vendor_code=200,
+                       violations=(), duration_ms=0.5)
+    journal.append(event)
+    [record] = journal.query()
+    assert len(record.request_body) == 10 and record.response_body == b"{}"
+    assert record.to_json()["truncated"] == {"request_bytes": 58, "response_bytes": 2}
+    assert journal.bytes == 12
+
+
+def test_the_ring_is_bounded_in_bytes_as_well_as_in_records():
+    journal = Journal(capacity=1000, body_limit=1000, byte_budget=5000)
+    for i in range(50):
+        journal.append(ServeEvent(time=1.0, tenant="t", vendor="gewe", operation=str(i), method="POST", path="/p",
+                                  query="", request_body=b"x" * 900, status=200, response_body=b"y" * 100,
+                                  vendor_code=200, violations=(), duration_ms=0.5))
+    kept = journal.query()
+    assert [r.operation for r in kept] == [str(i) for i in range(45, 50)]  # the newest five fit the budget
+    assert journal.bytes == 5000
+    journal.clear("t")
+    assert journal.bytes == 0 and journal.query() == []
