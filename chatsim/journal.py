@@ -92,7 +92,8 @@ class Journal:
     that large bodies cannot make it grow past ``byte_budget`` whatever the count."""
 
     def __init__(self, capacity: int = 10_000, body_limit: int = BODY_LIMIT, byte_budget: int = BYTE_BUDGET) -> None:
-        self._events: deque[ServeEvent] = deque(maxlen=capacity)
+        self._events: deque[ServeEvent] = deque()
+        self._capacity = capacity
         self._next_id = 1
         self._body_limit = body_limit
         self._byte_budget = byte_budget
@@ -101,7 +102,7 @@ class Journal:
 
     @property
     def capacity(self) -> int:
-        return self._events.maxlen or 0
+        return self._capacity
 
     def append(self, event: ServeEvent) -> int:
         """Journal an answered request; returns its record id."""
@@ -111,15 +112,19 @@ class Journal:
         if size > self._body_limit:
             size = self._cut(event)
         events = self._events
-        if len(events) == events.maxlen:
-            self.bytes -= _size(events[0])
         events.append(event)
         self.bytes += size
-        while self.bytes > self._byte_budget and len(events) > 1:
-            self.bytes -= _size(events.popleft())
+        if self.bytes > self._byte_budget or len(events) > self._capacity:
+            self._evict()
         if self._waiters:
             self._wake()
         return event.id
+
+    def _evict(self) -> None:
+        """The oldest records go until the ring is within both of its bounds (the newest always stays)."""
+        events = self._events
+        while len(events) > 1 and (self.bytes > self._byte_budget or len(events) > self._capacity):
+            self.bytes -= _size(events.popleft())
 
     def _cut(self, event: ServeEvent) -> int:
         """Keep at most ``body_limit`` bytes of each body, noting the sizes that crossed the wire."""
