@@ -33,12 +33,13 @@ PayloadCheck = Callable[["Delivery"], list[str]]
 class CallbackSettings:
     retry_schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE
     timeout_seconds: float = 3.0
+    keep_finished: int = 1000  # delivered (or targetless) callbacks a tenant's history keeps
 
     @classmethod
     def from_scenario(cls, section: dict[str, Any] | None) -> "CallbackSettings":
         section = section or {}
         return cls(tuple(section.get("retry_schedule", DEFAULT_RETRY_SCHEDULE)),
-                   float(section.get("timeout_seconds", 3.0)))
+                   float(section.get("timeout_seconds", 3.0)), int(section.get("keep_delivered", 1000)))
 
 
 @dataclass(slots=True)
@@ -82,7 +83,9 @@ class Outbox:
         self._clock = clock
         self._settings = settings
         self._sender = sender
-        self._deliveries: list[Delivery] = []
+        self._deliveries: dict[int, Delivery] = {}  # by id, oldest first
+        self._next_id = 1
+        self._finished: deque[int] = deque()  # delivered or without a target, oldest first
         self._queues: dict[str, deque[Delivery]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._wakeups: dict[str, asyncio.Event] = {}
@@ -93,8 +96,9 @@ class Outbox:
     def emit(self, vendor: str, kind: str, url: str | None, payload: dict[str, Any], key: str,
              trace: Trace | None = None) -> Delivery:
         now = self._clock.now()
-        delivery = Delivery(len(self._deliveries) + 1, vendor, kind, url, payload, key, now, now, trace=trace)
-        self._deliveries.append(delivery)
+        delivery = Delivery(self._next_id, vendor, kind, url, payload, key, now, now, trace=trace)
+        self._next_id += 1
+        self._deliveries[delivery.id] = delivery
         if self.checker is not None:
             delivery.payload_check = self.checker(delivery)
             if trace is not None:
@@ -102,15 +106,16 @@ class Outbox:
                     trace.check(f"callback #{delivery.id} {kind}: {problem}")
         if url is None or self._sender is None:
             delivery.status = "no_target"
+            self._finish(delivery)
         else:
             self._enqueue(delivery)
         self._notify()
         return delivery
 
     def redeliver(self, delivery_id: int) -> Delivery | None:
-        if not 1 <= delivery_id <= len(self._deliveries):
+        delivery = self._deliveries.get(delivery_id)
+        if delivery is None:
             return None
-        delivery = self._deliveries[delivery_id - 1]
         if delivery.url is None or delivery.status in ("pending", "retrying"):
             return delivery
         delivery.status = "pending"
@@ -120,8 +125,8 @@ class Outbox:
 
     def query(self, after: int = 0, filters: dict[str, str] | None = None, kind: str | None = None,
               status: str | None = None) -> list[Delivery]:
-        return [d for d in self._deliveries[after:]
-                if (kind is None or d.kind == kind) and (status is None or d.status == status)
+        return [d for d in self._deliveries.values()
+                if d.id > after and (kind is None or d.kind == kind) and (status is None or d.status == status)
                 and (not filters or payload_matches(d.payload, filters))]
 
     async def wait(self, timeout: float, after: int = 0, filters: dict[str, str] | None = None,
@@ -144,6 +149,15 @@ class Outbox:
         for task in self._workers.values():
             task.cancel()
         self._workers.clear()
+
+    def _finish(self, delivery: Delivery) -> None:
+        """Keep the newest ``keep_finished`` delivered (or targetless) callbacks; older ones are
+        forgotten, so the history is bounded. Pending, retrying and dead ones are always kept."""
+        self._finished.append(delivery.id)
+        while len(self._finished) > self._settings.keep_finished:
+            old = self._deliveries.get(self._finished.popleft())
+            if old is not None and old.status in ("delivered", "no_target"):
+                del self._deliveries[old.id]
 
     def _notify(self) -> None:
         waiters, self._waiters = self._waiters, []
@@ -192,6 +206,7 @@ class Outbox:
             delivery.trace.add(CALLBACK, attempt)
         if error is None and status is not None and 200 <= status < 300:
             delivery.status = "delivered"
+            self._finish(delivery)
             return
         retries = len(delivery.attempts) - 1
         if retries >= len(self._settings.retry_schedule):

@@ -1,0 +1,37 @@
+"""The callback history is bounded: the newest delivered (or targetless) callbacks are kept, pending,
+retrying and dead ones always, and ids keep counting up."""
+
+from chatsim.clock import VirtualClock
+from chatsim.outbox import CallbackSettings, Outbox
+from tests.conftest import load_scenario
+
+
+def test_only_the_newest_finished_callbacks_are_kept():
+    outbox = Outbox(VirtualClock(), CallbackSettings(keep_finished=10), sender=None)
+    for i in range(25):
+        outbox.emit("gewe", "AddMsg", None, {"n": i}, "k")
+    kept = outbox.query()
+    assert [d.id for d in kept] == list(range(16, 26)) and [d.payload["n"] for d in kept][-1] == 24
+    assert outbox.query(after=20)[0].id == 21
+    assert outbox.redeliver(3) is None and outbox.redeliver(25) is not None
+
+
+WORLD = """chatsim: 1
+callbacks: {keep_delivered: 3}
+gewe:
+  tokens: [{token: tok, devices: [{appId: wx_A, wxid: wxid_a}]}]
+  people: [{wxid: wxid_a, nickname: A}, {wxid: wxid_b, nickname: B}, {wxid: wxid_c, nickname: C},
+           {wxid: wxid_d, nickname: D}, {wxid: wxid_e, nickname: E}, {wxid: wxid_f, nickname: F}]
+"""
+
+
+async def test_the_bound_is_a_scenario_setting_and_the_admin_list_follows_it(sim):
+    await load_scenario(sim, "t", WORLD)
+    for sender in ("wxid_b", "wxid_c", "wxid_d", "wxid_e", "wxid_f"):
+        resp = await sim.post("/_chatsim/tenants/t/gewe/friend-requests", json={"appId": "wx_A", "fromWxid": sender})
+        assert resp.status == 200, await resp.text()
+    listed = (await (await sim.get("/_chatsim/tenants/t/callbacks")).json())["callbacks"]
+    assert [(c["id"], c["status"]) for c in listed] == [(3, "no_target"), (4, "no_target"), (5, "no_target")]
+    bad = await sim.put("/_chatsim/tenants/t/scenario", data=b"chatsim: 1\ncallbacks: {keep_delivered: 0}\n",
+                        headers={"Content-Type": "application/yaml"})
+    assert bad.status == 400 and "keep_delivered" in (await bad.json())["error"]
