@@ -89,3 +89,16 @@ async def test_chatroom_member_detail_and_its_failures(gw):
     foreign = await gewe(gw, "group/getChatroomMemberDetail",
                          {"appId": APP, "chatroomId": FOREIGN_ROOM, "memberWxids": ["wxid_lilei"]})
     assert foreign == {"ret": 500, "msg": "获取群成员详情失败", "data": {"code": "-1", "msg": "你不在该群聊中"}}
+
+
+async def test_v4_tickets_are_bounded_the_oldest_answering_ticket_invalid(gw):
+    await load_scenario(gw, "default", "chatsim: 1\ngewe:\n  max_tickets: 10\n"
+                        "  tokens: [{token: tok, devices: [{appId: wx_A, wxid: wxid_a}]}]\n"
+                        "  people: [{wxid: wxid_a, nickname: A}, {wxid: wxid_b, nickname: B, alias: bee}]\n")
+    found = [await ok(gw, "contacts/search", {"appId": "wx_A", "contactsInfo": "bee"}, "tok") for _ in range(11)]
+    state = await (await gw.get("/_chatsim/tenants/default/state")).json()
+    assert len(state["vendors"]["gewe"]["tickets"]) == 10
+    add = {"appId": "wx_A", "scene": 3, "option": 2, "content": ""}
+    oldest = await gewe(gw, "contacts/addContacts", {**add, "v3": found[0]["v3"], "v4": found[0]["v4"]}, "tok")
+    assert oldest["data"] == {"code": "-2", "msg": "user ticket invalid"}
+    assert (await ok(gw, "contacts/addContacts", {**add, "v3": found[-1]["v3"], "v4": found[-1]["v4"]}, "tok")) is None

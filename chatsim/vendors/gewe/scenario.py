@@ -25,7 +25,8 @@ def _settings(merged: dict[str, Any]) -> GeweSettings:
                         login_mode=login.get("mode", defaults.login_mode),
                         max_devices=merged.get("max_devices", defaults.max_devices),
                         probe_timeout=merged.get("callback_probe_timeout_seconds", defaults.probe_timeout),
-                        token_mode=merged.get("token_mode", defaults.token_mode))
+                        token_mode=merged.get("token_mode", defaults.token_mode),
+                        max_tickets=merged.get("max_tickets", defaults.max_tickets))
 
 
 def _instance_token(tokens: dict[str, Token], settings: GeweSettings, ctx: TenantContext) -> str:

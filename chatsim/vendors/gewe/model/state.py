@@ -37,6 +37,7 @@ class GeweSettings:
     probe_timeout: float = 3.0
     token_mode: str = "instance"  # instance: getTokenId answers instance_token | console: no getTokenId
     instance_token: str = ""
+    max_tickets: int = 10_000  # v4s a world keeps; past it the oldest answers user ticket invalid
 
 
 class WorldState:
@@ -115,7 +116,10 @@ class WorldState:
                      expires_at: float | None = None) -> str:
         v4 = self.ctx.ids.v4()
         expiry = self.now() + self.settings.ticket_ttl if expires_at is None else expires_at
-        self.tickets[v4] = Ticket(v4, account, person, kind, expiry, context)
+        tickets = self.tickets
+        tickets[v4] = Ticket(v4, account, person, kind, expiry, context)
+        if len(tickets) > self.settings.max_tickets:  # the oldest goes: v4s are bounded, not one per search
+            del tickets[next(iter(tickets))]
         return v4
 
     # --- callbacks -----------------------------------------------------------------------------
