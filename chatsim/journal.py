@@ -7,8 +7,6 @@ and decoded only when someone reads the journal. A request is journaled when it 
 so record ids increase in ring order.
 """
 
-import asyncio
-import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from chatsim.longpoll import LongPoll
 from chatsim.trace import CALLBACK, CHECK, PROBE, SubEvent
 
 NO_SUB_EVENTS: Sequence[SubEvent] = ()
@@ -98,7 +97,7 @@ class Journal:
         self._body_limit = body_limit
         self._byte_budget = byte_budget
         self.bytes = 0  # body bytes held now
-        self._waiters: list[asyncio.Future[None]] = []  # long polls waiting for the next record
+        self._waiters = LongPoll()  # long polls waiting for the next record
 
     @property
     def capacity(self) -> int:
@@ -117,7 +116,7 @@ class Journal:
         if self.bytes > self._byte_budget or len(events) > self._capacity:
             self._evict()
         if self._waiters:
-            self._wake()
+            self._waiters.wake()
         return event.id
 
     def _evict(self) -> None:
@@ -136,26 +135,9 @@ class Journal:
             event.response_body = event.response_body[:limit]
         return _size(event)
 
-    def _wake(self) -> None:
-        waiters, self._waiters = self._waiters, []
-        for waiter in waiters:
-            if not waiter.done():
-                waiter.set_result(None)
-
     async def wait(self, timeout: float, after: int = 0, **filters: Any) -> list[ServeEvent]:
         """Long poll: the matching records (above ``after``) as soon as there is one, else [] at the timeout."""
-        deadline = time.monotonic() + timeout
-        while True:
-            found = [event for event in self.query(**filters) if event.id > after]
-            remaining = deadline - time.monotonic()
-            if found or remaining <= 0:
-                return found
-            waiter = asyncio.get_running_loop().create_future()
-            self._waiters.append(waiter)
-            try:
-                await asyncio.wait_for(waiter, remaining)
-            except TimeoutError:
-                return [event for event in self.query(**filters) if event.id > after]
+        return await self._waiters.wait(timeout, lambda: [e for e in self.query(**filters) if e.id > after])
 
     def query(self, tenant: str | None = None, vendor: str | None = None, operation: str | None = None,
               limit: int | None = None) -> list[ServeEvent]:

@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from chatsim.clock import VirtualClock
+from chatsim.longpoll import LongPoll
 from chatsim.trace import CALLBACK, Trace
 
 DEFAULT_RETRY_SCHEDULE = (5.0, 30.0, 120.0, 600.0, 3600.0)
@@ -89,7 +90,7 @@ class Outbox:
         self._queues: dict[str, deque[Delivery]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._wakeups: dict[str, asyncio.Event] = {}
-        self._waiters: list[asyncio.Future[None]] = []
+        self._waiters = LongPoll()
         self.checker: PayloadCheck | None = None
         clock.on_advance(self._wake_all)
 
@@ -132,18 +133,7 @@ class Outbox:
     async def wait(self, timeout: float, after: int = 0, filters: dict[str, str] | None = None,
                    kind: str | None = None, status: str | None = None) -> list[Delivery]:
         """Long-poll: return as soon as something matches, or an empty list at the timeout."""
-        deadline = time.monotonic() + timeout
-        while True:
-            found = self.query(after, filters, kind, status)
-            remaining = deadline - time.monotonic()
-            if found or remaining <= 0:
-                return found
-            waiter = asyncio.get_running_loop().create_future()
-            self._waiters.append(waiter)
-            try:
-                await asyncio.wait_for(waiter, remaining)
-            except TimeoutError:
-                return self.query(after, filters, kind, status)
+        return await self._waiters.wait(timeout, lambda: self.query(after, filters, kind, status))
 
     def close(self) -> None:
         for task in self._workers.values():
@@ -160,10 +150,7 @@ class Outbox:
                 del self._deliveries[old.id]
 
     def _notify(self) -> None:
-        waiters, self._waiters = self._waiters, []
-        for waiter in waiters:
-            if not waiter.done():
-                waiter.set_result(None)
+        self._waiters.wake()
 
     def _wake_all(self) -> None:
         for event in self._wakeups.values():
