@@ -137,3 +137,10 @@ async def test_gewe_refuses_bodies_that_are_not_json_and_changes_nothing(sim):
     switch = await sim.post(TOPAPI_SWITCH, params={"access_token": await dingtalk_token(sim)},
                             json={"chatid": DEMO_CHAT, "is_prohibit": True})
     assert (await switch.json())["errcode"] == 0
+
+
+async def test_an_empty_or_keyless_match_filter_is_a_documented_validation_failure(sim):
+    for value in ("", "=37", "Data.MsgType"):
+        resp = await sim.get("/_chatsim/tenants/default/callbacks", params={"match": value})
+        assert resp.status == 400, value
+        assert "match" in (await resp.json())["error"]
