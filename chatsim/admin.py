@@ -26,7 +26,8 @@ AdminCall = Call[Host, None]
 
 
 def tenant_of(call: AdminCall) -> Tenant:
-    """The tenant the admin path names (the tenant step has already made it)."""
+    """The tenant the admin path names, for what its context does not carry (its worlds); the tenant
+    step has already made it, and its clock and outbox are ``call.ctx``'s."""
     return call.world.registry.get(call.tenant_name)
 
 
@@ -110,11 +111,12 @@ def clock_json(now: float, frozen: bool) -> dict[str, Any]:
 
 
 def get_clock(call: AdminCall) -> Reply:
-    return Reply.json(clock_json(tenant_of(call).clock.now(), tenant_of(call).clock.frozen))
+    clock = call.ctx.clock
+    return Reply.json(clock_json(clock.now(), clock.frozen))
 
 
 def advance_clock(call: AdminCall) -> Reply:
-    clock = tenant_of(call).clock
+    clock = call.ctx.clock
     try:
         clock.advance(call.params["seconds"])
     except ValueError as exc:
@@ -158,7 +160,7 @@ def match_filters(call: AdminCall) -> dict[str, str]:
 
 
 async def list_callbacks(call: AdminCall) -> Reply:
-    outbox = tenant_of(call).outbox
+    outbox = call.ctx.outbox
     args = {"after": call.params.get("after", 0), "filters": match_filters(call),
             "kind": call.params.get("kind"), "status": call.params.get("status")}
     wait = call.params.get("wait", 0)
@@ -167,7 +169,7 @@ async def list_callbacks(call: AdminCall) -> Reply:
 
 
 def redeliver_callback(call: AdminCall) -> Reply:
-    delivery = tenant_of(call).outbox.redeliver(call.params["id"])
+    delivery = call.ctx.outbox.redeliver(call.params["id"])
     if delivery is None:
         raise Refused(f"no callback {call.params['id']} in tenant {call.tenant_name}", 404)
     return Reply.json(delivery.to_json())

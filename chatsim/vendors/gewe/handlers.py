@@ -59,7 +59,7 @@ def _parts(call: GeweCall) -> tuple[GeweWorld, Token, Mapping[str, Any]]:
 def get_token_id(call: GeweCall) -> Reply:
     """The instance's one token; the paid service (``token_mode: console``) has no such path."""
     if call.world.settings.token_mode == "console":
-        return errors.GeweErrors().unknown_route(call)
+        return call.vendor.errors.unknown_route(call)
     return ok(call.world.instance_token(), "执行成功")
 
 
