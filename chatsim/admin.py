@@ -8,6 +8,7 @@ account goes offline...) as their manifests' ``world_actions``; their operationI
 """
 
 import hmac
+import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -67,6 +68,19 @@ def reset_all(call: AdminCall) -> Reply:
 
 def list_tenants(call: AdminCall) -> Reply:
     return Reply.json({"tenants": call.world.registry.names()})
+
+
+def memory(call: AdminCall) -> Reply:
+    registry = call.world.registry
+    used = registry.sweep()
+    now = time.monotonic()
+    budget = registry.budget
+    return Reply.json({
+        "budget_bytes": budget.total, "used_bytes": used, "journal_bytes": call.world.journal.bytes,
+        "max_tenants": budget.max_tenants, "idle_seconds": budget.idle_seconds, "evictions": registry.evictions,
+        "tenants": [{"name": t.name, "bytes": t.footprint, "idle_seconds": round(now - t.last_active, 3),
+                     "undelivered": t.outbox.undelivered, "dead_letters": t.outbox.dead_letters}
+                    for t in registry.tenants()]})
 
 
 def reset_tenant(call: AdminCall) -> Reply:
@@ -177,7 +191,7 @@ def redeliver_callback(call: AdminCall) -> Reply:
 
 CORE_HANDLERS: dict[str, Handler] = {
     "health": health, "openapiDocument": openapi_document, "coverage": coverage, "resetAll": reset_all,
-    "listTenants": list_tenants, "resetTenant": reset_tenant, "deleteTenant": delete_tenant,
+    "listTenants": list_tenants, "memory": memory, "resetTenant": reset_tenant, "deleteTenant": delete_tenant,
     "loadScenario": load_scenario, "dumpState": dump_state, "getClock": get_clock,
     "advanceClock": advance_clock, "getJournal": get_journal, "countJournal": count_journal,
     "clearJournal": clear_journal, "listCallbacks": list_callbacks, "redeliverCallback": redeliver_callback,
@@ -202,6 +216,11 @@ class AdminErrors:
         op = call.op
         assert op is not None
         return Reply.json({"error": f"{op.method} {op.path} is not implemented by chatsim"}, status=501)
+
+    def refused(self, call: AdminCall, status: int, reason: str) -> Reply:
+        """For the admin API the tenant is a parameter it was given: a name that cannot exist is a
+        bad request (400, as admin.yaml declares), not a missing path."""
+        return Reply.json({"error": reason}, status=400 if status == 404 else status, headers=JSON_UTF8)
 
     def unknown_route(self, call: AdminCall) -> Reply:
         """Under ``/_chatsim/``: no such admin route. Anywhere else: no vendor claims the path, and

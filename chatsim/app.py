@@ -28,10 +28,15 @@ from chatsim.paths import DEMO_SCENARIO
 from chatsim.scenarios import read_file
 from chatsim.spec.operations import Operation
 from chatsim.targets import CallbackTargets
-from chatsim.tenants import TenantRegistry
+from chatsim.tenants import MemoryBudget, TenantRegistry
 from chatsim.vendors.registry import discover
 
 VIOLATIONS_HEADER = "X-Chatsim-Violations"
+BODY_LIMIT = 4 * 1024**2
+BODY_TOO_LARGE = (413, f"request body over {BODY_LIMIT} bytes")
+# aiohttp's own parser limits, raised above the chain's (chain.HEADER_LIMIT) so that oversized
+# headers reach the chain and get the vendor's answer; past these aiohttp answers a bare 400.
+PARSER_LIMITS = {"max_line_size": 64 * 1024, "max_field_size": 64 * 1024}
 
 
 @dataclass
@@ -42,8 +47,10 @@ class Settings:
     seed: int = 0
     quiet: bool = False
     journal_size: int = 10_000
-    journal_mib: int = 64  # bytes of request and response bodies the journal keeps, in MiB
+    memory_mib: int = 256  # the one budget of what grows with traffic: journal, tenants, callbacks
+    journal_mib: int | None = None  # of which the journal's bodies may take this much (a quarter)
     max_tenants: int = 1000
+    tenant_idle_seconds: float = 300.0  # unused this long, a tenant may be evicted past the budget
     check_responses: bool = False
     vendor_modules: tuple[str, ...] = ()  # more vendors to serve, as importable module names
     allow_callback_hosts: tuple[str, ...] = ()  # callback targets beyond loopback (the operator's word)
@@ -69,9 +76,14 @@ class Adapter:
     async def _serve(self, op: Operation | None, vendor: Vendor[Any, Any], request: web.Request) -> web.StreamResponse:
         started = perf_counter()
         raw = buffered_body(request)
+        refusal = None
         if raw is None:
-            raw = await request.read()
+            try:
+                raw = await request.read()
+            except web.HTTPRequestEntityTooLarge:
+                raw, refusal = b"", BODY_TOO_LARGE
         call: Call[Any, Any] = Call(request, op, vendor, request.path, raw, started)
+        call.refusal = refusal
         reply = serve(self.host, call)
         if not isinstance(reply, Reply):
             reply = await reply
@@ -107,7 +119,7 @@ HTTP = web.AppKey("http", aiohttp.ClientSession)
 def build_app(settings: Settings, vendors: Mapping[str, Vendor[Any, Any]] | None = None) -> web.Application:
     vendors = dict(vendors) if vendors is not None else discover(settings.vendor_modules)
     scenarios = [read_file(path, vendors) for path in settings.scenarios]
-    app = web.Application(client_max_size=4 * 1024**2)
+    app = web.Application(client_max_size=BODY_LIMIT, handler_args=PARSER_LIMITS)
 
     targets = CallbackTargets.of(settings.port, settings.allow_callback_hosts)
 
@@ -117,7 +129,10 @@ def build_app(settings: Settings, vendors: Mapping[str, Vendor[Any, Any]] | None
             return None, f"refused by chatsim: {refusal}"
         return await post_json(app[HTTP], url, body, timeout)
 
-    registry = TenantRegistry(vendors, scenarios, settings.seed, sender, settings.max_tenants)
+    journal_mib = settings.journal_mib if settings.journal_mib is not None else settings.memory_mib // 4
+    journal = Journal(settings.journal_size, byte_budget=journal_mib * 1024**2)
+    budget = MemoryBudget(settings.memory_mib * 1024**2, settings.tenant_idle_seconds, settings.max_tenants)
+    registry = TenantRegistry(vendors, scenarios, settings.seed, sender, budget, journal)
     everyone: dict[str, Vendor[Any, Any]] = {ADMIN: admin_vendor(vendors, settings.admin_token), **vendors}
     response_check = None
     if settings.check_responses:  # openapi-core is ~20 MiB of imports: only when asked for
@@ -125,7 +140,6 @@ def build_app(settings: Settings, vendors: Mapping[str, Vendor[Any, Any]] | None
 
         registry.callback_checker = CallbackChecker.of(vendors.values())
         response_check = ResponseChecker(everyone)
-    journal = Journal(settings.journal_size, byte_budget=settings.journal_mib * 1024**2)
     host = Host(everyone, bind_all(everyone), registry, journal, settings.quiet,
                 response_check)
     app[HOST] = host
@@ -140,5 +154,5 @@ def build_app(settings: Settings, vendors: Mapping[str, Vendor[Any, Any]] | None
     adapter = Adapter(host)
     for (method, path), op in host.router.exact_routes():
         app.router.add_route(method, path, adapter.exact(op))
-    app.router.add_route("*", "/{tail:.*}", adapter.catch_all)
+    app.router.add_route("*", r"/{tail:[\s\S]*}", adapter.catch_all)  # newlines too (%0A)
     return app

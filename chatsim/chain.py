@@ -2,7 +2,7 @@
 
 Every request, of every vendor and of the admin API, known route or not, walks the same steps:
 
-    REQUEST_STEPS   loop_guard -> route -> tenant -> settle -> authenticate -> validate -> handle
+    REQUEST_STEPS   loop_guard -> route -> tenant -> limits -> settle -> authenticate -> validate -> handle
     RESPONSE_STEPS  check_response -> journal
 
 A request step is a plain function of the ``Host`` and the ``Call``; it fills in the call, or
@@ -23,7 +23,7 @@ from typing import Any
 
 from multidict import istr
 
-from chatsim.contract import Call, Reply, SimError, Vendor
+from chatsim.contract import REFUSED_HEADER, Call, Reply, SimError, Vendor
 from chatsim.journal import Journal, ServeEvent
 from chatsim.outbox import DEPTH_HEADER
 from chatsim.routing import Router, split_tenant, tenant_from_headers
@@ -110,14 +110,13 @@ def world_of(op: Operation) -> str:
 
 
 LOOP_HEADER = istr(DEPTH_HEADER)
-LOOP = Reply.json({"error": "a chatsim callback cannot call chatsim (X-Chatsim-Callback-Depth): loop refused"},
-                  status=508)
+LOOP = (508, "a chatsim callback cannot call chatsim (X-Chatsim-Callback-Depth): loop refused")
 
 
 def loop_guard(host: Host, call: Call[Any, Any]) -> Reply | None:
     """A callback chatsim sent that came back to chatsim (whatever address reached it) goes no further."""
     if LOOP_HEADER in call.request.headers:
-        return LOOP
+        return call.vendor.errors.refused(call, *LOOP)
     return None
 
 
@@ -135,14 +134,34 @@ def route(host: Host, call: Call[Any, Any]) -> None:
 
 
 def tenant(host: Host, call: Call[Any, Any]) -> None:
-    """The tenant (created on first use) and the world the operation works on."""
+    """The tenant (made on first use, kept once the request passes authentication) and the world."""
     if call.vendor is host.admin and not call.tenant_name:
         call.world = host  # an admin call that names no tenant
         return
-    found = host.registry.get(call.tenant_name)
+    registry = host.registry
+    found = registry.get(call.tenant_name, True, len(call.raw))
+    if registry.full and call.op is not None and call.op.world != ADMIN:  # the vendor's or a world action
+        registry.check_room(found)
     call.context, call.now = found.ctx, found.clock.now()
     # a tenant has a world per vendor; the admin API's is the Host
     call.world = found.worlds.get(call.op.world if call.op is not None else call.vendor.name, host)
+
+
+HEADER_LIMIT = 8 * 1024  # request line and headers the vendors' front servers take (nginx, Tomcat: 8 KiB)
+HEADERS_TOO_LARGE = (431, f"request line and headers over {HEADER_LIMIT} bytes")
+
+
+def limits(host: Host, call: Call[Any, Any]) -> Reply | None:
+    """What the vendor's front server turns away before its logic sees it, in the vendor's words:
+    a body over the limit (the adapter found it), headers over 8 KiB."""
+    request = call.request
+    refusal = call.refusal
+    size = len(call.path) + len(request.query_string) + sum([len(k) + len(v) for k, v in request.raw_headers])
+    if refusal is None and size > HEADER_LIMIT:
+        refusal = HEADERS_TOO_LARGE
+    if refusal is None:
+        return None
+    return call.vendor.errors.refused(call, *refusal)
 
 
 def settle(host: Host, call: Call[Any, Any]) -> None:
@@ -154,8 +173,11 @@ def settle(host: Host, call: Call[Any, Any]) -> None:
 
 
 def authenticate(host: Host, call: Call[Any, Any]) -> None:
-    """The vendor decides who is calling; it raises its own SimError to refuse."""
+    """The vendor decides who is calling; it raises its own SimError to refuse. A tenant this
+    request made stays only once it passes."""
     call.principal = call.vendor.authenticate(call)
+    if host.registry.fresh:
+        host.registry.confirm(call.tenant_name)
 
 
 def validate(host: Host, call: Call[Any, Any]) -> Reply | None:
@@ -168,7 +190,11 @@ def validate(host: Host, call: Call[Any, Any]) -> Reply | None:
         return None
     request, raw = call.request, call.raw
     if op.raw_body:
-        call.body = raw.decode("utf-8", "replace")
+        try:
+            call.body = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            got = f"{exc.reason} at byte {exc.start}"
+            return refuse(call, [Violation("body", "body", "encoding", "UTF-8 text", got)])
         body: Any = {}
     else:
         content_type = request.headers.get(CONTENT_TYPE, "")
@@ -209,7 +235,8 @@ def handle(host: Host, call: Call[Any, Any]) -> Reply | Awaitable[Reply]:
     return handler(call)
 
 
-REQUEST_STEPS: tuple[RequestStep, ...] = (loop_guard, route, tenant, settle, authenticate, validate, handle)
+REQUEST_STEPS: tuple[RequestStep, ...] = (loop_guard, route, tenant, limits, settle, authenticate, validate,
+                                          handle)
 
 
 # --- the response steps -------------------------------------------------------------------------
@@ -218,8 +245,8 @@ REQUEST_STEPS: tuple[RequestStep, ...] = (loop_guard, route, tenant, settle, aut
 def check_response(host: Host, call: Call[Any, Any], reply: Reply) -> None:
     """``--check-responses``: the answer against the operation's spec, findings on the call's trace."""
     checker, op = host.response_check, call.op
-    if checker is None or op is None or call.vendor is host.admin:
-        return
+    if checker is None or op is None or call.vendor is host.admin or REFUSED_HEADER in (reply.headers or {}):
+        return  # a refusal (chatsim.contract.ErrorRenderer.refused) is the front server's, not the operation's
     content_type = (reply.headers or {}).get("Content-Type") or call.vendor.content_type
     for problem in checker(op, reply, call.path_params, content_type):
         call.trace.check(problem)
@@ -229,7 +256,7 @@ def journal(host: Host, call: Call[Any, Any], reply: Reply) -> None:
     """One ServeEvent per answered vendor request (the admin API's own requests are only logged)."""
     duration_ms = (perf_counter() - call.started) * 1000
     request, op, trace = call.request, call.op, call.trace_or_none
-    if call.vendor is not host.admin and call.context is not None:
+    if call.vendor is not host.admin:
         # Positional, in ServeEvent's field order: keywords cost 2.8% of a request (see ServeEvent).
         event = ServeEvent(call.now, call.tenant_name, call.vendor.name,
                            op.operation_id if op is not None else "(unknown route)", request.method, call.path,
@@ -262,24 +289,33 @@ def serve(host: Host, call: Call[Any, Any]) -> Reply | Awaitable[Reply]:
             outcome = step(host, call)
             if outcome is not None:
                 break
-    except TenantError as exc:  # no tenant, so no vendor world to answer in: chatsim's own answer
-        return Reply.json({"error": str(exc)}, status=400, headers={"Content-Type": "application/json; charset=utf-8"})
+    except TenantError as exc:  # no tenant: the vendor's refusal, which needs none
+        outcome = call.vendor.errors.refused(call, exc.status, str(exc))
     except Exception as exc:
         outcome = failure(call, exc)
     if not isinstance(outcome, Reply):
         assert outcome is not None, "the handle step always answers"
         return _finish(host, call, outcome)
+    if host.registry.fresh:  # made by this request, which did not pass authentication
+        host.registry.forget_fresh(call.tenant_name)
     for response_step in host.response_steps:
         response_step(host, call, outcome)
     return outcome
 
 
+RESET_IN_FLIGHT = (409, "the tenant was reset or deleted while this request was in flight; nothing it did was kept")
+
+
 async def _finish(host: Host, call: Call[Any, Any], pending: Awaitable[Reply]) -> Reply:
-    """The rest of ``serve`` for a step that waits: the same failures, the same response steps."""
+    """The rest of ``serve`` for a step that waits: the same failures, the same response steps.
+    A tenant reset while the handler waited took its world along: the answer says so rather
+    than report a success in a world that is gone."""
     try:
         reply = await pending
     except Exception as exc:
         reply = failure(call, exc)
+    if call.context is not None and call.context.outbox.closed:
+        reply = call.vendor.errors.refused(call, *RESET_IN_FLIGHT)
     for response_step in host.response_steps:
         response_step(host, call, reply)
     return reply

@@ -20,7 +20,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = Settings(host=args.host, port=args.port, scenarios=args.scenario or [DEMO_SCENARIO],
                         seed=args.seed, quiet=args.quiet, journal_size=args.journal_size,
-                        journal_mib=args.journal_mib,
+                        journal_mib=args.journal_mib, memory_mib=args.memory_mib, max_tenants=args.max_tenants,
+                        tenant_idle_seconds=args.tenant_idle_seconds,
                         check_responses=args.check_responses, vendor_modules=tuple(args.vendor_module),
                         allow_callback_hosts=tuple(args.allow_callback_host), admin_token=args.admin_token or None)
     if not _loopback(args.host):
@@ -152,9 +153,17 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=0)
     serve.add_argument("--quiet", action="store_true", help="no per-request log line (benchmarks)")
     serve.add_argument("--journal-size", type=int, default=10_000, help="records the journal keeps (default 10000)")
-    serve.add_argument("--journal-mib", type=int, default=64,
-                       help="MiB of request and response bodies the journal keeps; each body is cut at 64 KiB "
-                            "(default 64)")
+    serve.add_argument("--memory-mib", type=int, default=256,
+                       help="the one memory budget of what grows with traffic (journal bodies, tenants, callbacks); "
+                            "past it idle tenants are evicted and failing receivers' callbacks dead-lettered "
+                            "(default 256)")
+    serve.add_argument("--journal-mib", type=int, default=None,
+                       help="MiB of the budget the journal's request and response bodies may take; each body is "
+                            "cut at 64 KiB (default: a quarter of --memory-mib)")
+    serve.add_argument("--max-tenants", type=int, default=1000,
+                       help="tenants held at once; past it the least recently used idle one goes (default 1000)")
+    serve.add_argument("--tenant-idle-seconds", type=float, default=300.0,
+                       help="how long a tenant must be unused before the budget may evict it (default 300)")
     serve.add_argument("--allow-callback-host", action="append", metavar="HOST",
                        default=[h for h in os.environ.get("CHATSIM_ALLOW_CALLBACK_HOSTS", "").split(",") if h],
                        help="also send callbacks to this host name, address or network (repeatable; env "

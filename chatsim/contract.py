@@ -56,6 +56,14 @@ class Reply:
         return cls(encode(data), status, headers, vendor_code)
 
 
+REFUSED_HEADER = "X-Chatsim-Refused"  # why chatsim turned a request away (ErrorRenderer.refused)
+
+
+def refused_as(reply: Reply, status: int, reason: str) -> Reply:
+    """A vendor's error reply carried with the refusal's HTTP status and chatsim's reason."""
+    return Reply(reply.body, status, {**(reply.headers or {}), REFUSED_HEADER: reason}, reply.vendor_code)
+
+
 class SimError(Exception):
     """A failure the vendor itself would report; raised by models and auth, rendered by the vendor."""
 
@@ -85,12 +93,15 @@ class HttpRequest(Protocol):
     def query_string(self) -> str: ...
 
     @property
+    def raw_headers(self) -> tuple[tuple[bytes, bytes], ...]: ...
+
+    @property
     def content_type(self) -> str: ...
 
 
 class Call(Generic[W, P]):
     __slots__ = ("request", "op", "vendor", "path", "raw", "started", "tenant_name", "path_params", "params",
-                 "context", "world", "principal", "now", "body", "reported", "trace_or_none")
+                 "context", "world", "principal", "now", "body", "reported", "trace_or_none", "refusal")
 
     """One request on its way through the chain: routed, then given its tenant and world, then its
     principal, then its typed params; the handler reads what the steps before it filled in.
@@ -114,6 +125,7 @@ class Call(Generic[W, P]):
     body: Any
     reported: tuple[dict[str, Any], ...]  # the violations as JSON, for the journal and the header
     trace_or_none: Trace | None
+    refusal: tuple[int, str] | None  # (status, why) when the transport already refused it (body too large)
 
     def __init__(self, request: HttpRequest, op: Operation | None, vendor: "Vendor[Any, Any]", path: str,
                  raw: bytes, started: float) -> None:
@@ -133,6 +145,7 @@ class Call(Generic[W, P]):
         self.body = None
         self.reported = ()
         self.trace_or_none = None
+        self.refusal = None
 
     @property
     def trace(self) -> Trace:
@@ -165,6 +178,12 @@ class ErrorRenderer(Protocol):
     def not_implemented(self, call: Call[Any, Any]) -> Reply: ...
 
     def unknown_route(self, call: Call[Any, Any]) -> Reply: ...
+
+    def refused(self, call: Call[Any, Any], status: int, reason: str) -> Reply:
+        """A request turned away before the vendor's logic sees it, with this HTTP status: a body or
+        headers over the front server's limits (413, 431), a tenant that cannot exist (404) or
+        that there is no room for (503). The call may have no tenant (``call.context`` is None)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

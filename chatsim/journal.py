@@ -83,12 +83,14 @@ class ServeEvent:
 
 
 BODY_LIMIT = 64 * 1024  # bytes of each body a record keeps; the rest is cut, and the record says so
-BYTE_BUDGET = 64 * 1024**2  # bytes of bodies the whole ring keeps; past it the oldest records go
+BYTE_BUDGET = 64 * 1024**2  # bytes the whole ring keeps; past it the oldest records go
+RECORD_OVERHEAD = 640  # what a record costs besides its bodies (the event, its strings, the ring's slot)
 
 
 class Journal:
-    """The ring, bounded twice: by records (``capacity``) and by the bytes of the bodies it keeps, so
-    that large bodies cannot make it grow past ``byte_budget`` whatever the count."""
+    """The ring, bounded twice: by records (``capacity``) and by bytes (each record's bodies plus
+    ``RECORD_OVERHEAD``), so that neither large bodies nor many small records can make it grow past
+    ``byte_budget`` whatever the count."""
 
     def __init__(self, capacity: int = 10_000, body_limit: int = BODY_LIMIT, byte_budget: int = BYTE_BUDGET) -> None:
         self._events: deque[ServeEvent] = deque()
@@ -96,7 +98,7 @@ class Journal:
         self._next_id = 1
         self._body_limit = body_limit
         self._byte_budget = byte_budget
-        self.bytes = 0  # body bytes held now
+        self.bytes = 0  # bytes held now: bodies and records
         self._waiters = LongPoll()  # long polls waiting for the next record
 
     @property
@@ -107,7 +109,7 @@ class Journal:
         """Journal an answered request; returns its record id."""
         event.id = self._next_id
         self._next_id += 1
-        size = len(event.request_body) + len(event.response_body)
+        size = len(event.request_body) + len(event.response_body) + RECORD_OVERHEAD
         if size > self._body_limit:
             size = self._cut(event)
         events = self._events
@@ -155,4 +157,14 @@ class Journal:
 
 
 def _size(event: ServeEvent) -> int:
-    return len(event.request_body) + len(event.response_body)
+    return len(event.request_body) + len(event.response_body) + RECORD_OVERHEAD
+
+
+SYSTEM_VENDOR = "chatsim"  # the vendor of records that no request made: evictions, dead letters
+
+
+def system_event(time: float, tenant: str, operation: str, detail: dict[str, Any]) -> ServeEvent:
+    """A record of something chatsim did on its own (``operation`` says what, ``detail`` the facts,
+    as the response body), so that nothing it gives up happens out of sight."""
+    return ServeEvent(time, tenant, SYSTEM_VENDOR, operation, "-", "", "", b"", 0, orjson.dumps(detail), None, (),
+                      0.0)

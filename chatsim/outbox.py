@@ -5,7 +5,8 @@ has an outbox that delivers in order per key (a GeWe account, say), retries fail
 schedule measured on the tenant's virtual clock, logs every attempt on the delivery and on the
 journal record of the request that caused it, and keeps what could not be delivered so the admin
 API can redeliver it. Nothing is dropped silently: an event with no callback URL is kept as
-``no_target``.
+``no_target``, and when the memory budget makes the tenant give up undelivered callbacks of a
+receiver that keeps failing (``dead_letter``), each one is counted and reported to the journal.
 """
 
 import asyncio
@@ -35,12 +36,14 @@ class CallbackSettings:
     retry_schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE
     timeout_seconds: float = 3.0
     keep_finished: int = 1000  # delivered (or targetless) callbacks a tenant's history keeps
+    keep_finished_bytes: int = 8 * 1024**2  # ...and at most this many bytes of their payloads
 
     @classmethod
     def from_scenario(cls, section: dict[str, Any] | None) -> "CallbackSettings":
         section = section or {}
         return cls(tuple(section.get("retry_schedule", DEFAULT_RETRY_SCHEDULE)),
-                   float(section.get("timeout_seconds", 3.0)), int(section.get("keep_delivered", 1000)))
+                   float(section.get("timeout_seconds", 3.0)), int(section.get("keep_delivered", 1000)),
+                   int(section.get("keep_delivered_bytes", 8 * 1024**2)))
 
 
 @dataclass(slots=True)
@@ -57,6 +60,13 @@ class Delivery:
     attempts: list[dict[str, Any]] = field(default_factory=list)
     trace: Trace | None = field(default=None, repr=False)  # of the request that caused it
     payload_check: list[str] = field(default_factory=list)
+    body: bytes = b""  # the payload as it goes on the wire, serialized once at emit
+
+    @property
+    def size(self) -> int:
+        """What keeping it costs, roughly: its body twice (the bytes and the payload they came
+        from) and a bounded attempt log; fixed at emit, so adding and removing it agree."""
+        return 2 * len(self.body) + 1024
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "vendor": self.vendor, "kind": self.kind, "url": self.url, "key": self.key,
@@ -86,7 +96,11 @@ class Outbox:
         self._sender = sender
         self._deliveries: dict[int, Delivery] = {}  # by id, oldest first
         self._next_id = 1
-        self._finished: deque[int] = deque()  # delivered or without a target, oldest first
+        self._finished: dict[int, Delivery] = {}  # delivered or without a target, oldest first
+        self._finished_bytes = 0
+        self.bytes = 0  # what every kept delivery costs (Delivery.size at emit), for the memory budget
+        self.dead_letters = 0  # undelivered callbacks given up to stay within the memory budget
+        self.closed = False
         self._queues: dict[str, deque[Delivery]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._wakeups: dict[str, asyncio.Event] = {}
@@ -97,9 +111,11 @@ class Outbox:
     def emit(self, vendor: str, kind: str, url: str | None, payload: dict[str, Any], key: str,
              trace: Trace | None = None) -> Delivery:
         now = self._clock.now()
-        delivery = Delivery(self._next_id, vendor, kind, url, payload, key, now, now, trace=trace)
+        delivery = Delivery(self._next_id, vendor, kind, url, payload, key, now, now, trace=trace,
+                            body=orjson.dumps(payload))
         self._next_id += 1
         self._deliveries[delivery.id] = delivery
+        self.bytes += delivery.size
         if self.checker is not None:
             delivery.payload_check = self.checker(delivery)
             if trace is not None:
@@ -119,6 +135,8 @@ class Outbox:
             return None
         if delivery.url is None or delivery.status in ("pending", "retrying"):
             return delivery
+        if self._finished.pop(delivery.id, None) is not None:
+            self._finished_bytes -= delivery.size
         delivery.status = "pending"
         delivery.next_at = self._clock.now()
         self._enqueue(delivery)
@@ -136,18 +154,55 @@ class Outbox:
         return await self._waiters.wait(timeout, lambda: self.query(after, filters, kind, status))
 
     def close(self) -> None:
+        self.closed = True
         for task in self._workers.values():
             task.cancel()
         self._workers.clear()
 
+    @property
+    def undelivered(self) -> int:
+        """Callbacks that are still owed to someone: pending, retrying or dead."""
+        return len(self._deliveries) - len(self._finished)
+
+    def dead_letter(self, excess: int) -> list[Delivery]:
+        """Give up undelivered callbacks, oldest first, of receivers that keep failing, until
+        ``excess`` bytes are freed or none is left: the memory budget's last resort. Given up are
+        dead ones and those queued behind a failing one; the one a receiver's worker is trying
+        now, and callbacks of receivers that have not failed, never are. What is given up is
+        counted and returned, so the caller can journal it."""
+        given_up: list[Delivery] = []
+        for delivery in list(self._deliveries.values()):
+            if excess <= 0:
+                break
+            if delivery.id in self._finished:
+                continue
+            queue = self._queues.get(delivery.key)
+            head = queue[0] if queue else None
+            if delivery is head or (delivery.status != "dead" and (head is None or not head.attempts)):
+                continue
+            if delivery.status != "dead":
+                assert queue is not None
+                queue.remove(delivery)
+            del self._deliveries[delivery.id]
+            self.bytes -= delivery.size
+            excess -= delivery.size
+            delivery.status = "dead_letter"
+            self.dead_letters += 1
+            given_up.append(delivery)
+        return given_up
+
     def _finish(self, delivery: Delivery) -> None:
-        """Keep the newest ``keep_finished`` delivered (or targetless) callbacks; older ones are
-        forgotten, so the history is bounded. Pending, retrying and dead ones are always kept."""
-        self._finished.append(delivery.id)
-        while len(self._finished) > self._settings.keep_finished:
-            old = self._deliveries.get(self._finished.popleft())
-            if old is not None and old.status in ("delivered", "no_target"):
-                del self._deliveries[old.id]
+        """Keep the newest ``keep_finished`` delivered (or targetless) callbacks, and at most
+        ``keep_finished_bytes`` of them; older ones are forgotten, so the history is bounded.
+        Pending, retrying and dead ones are kept until the memory budget says otherwise."""
+        self._finished[delivery.id] = delivery
+        self._finished_bytes += delivery.size
+        while self._finished and (len(self._finished) > self._settings.keep_finished
+                                  or self._finished_bytes > self._settings.keep_finished_bytes):
+            old = self._finished.pop(next(iter(self._finished)))
+            del self._deliveries[old.id]
+            self._finished_bytes -= old.size
+            self.bytes -= old.size
 
     def _notify(self) -> None:
         self._waiters.wake()
@@ -183,8 +238,7 @@ class Outbox:
     async def _attempt(self, delivery: Delivery) -> None:
         assert self._sender is not None and delivery.url is not None
         started = time.perf_counter()
-        status, error = await self._sender(delivery.url, orjson.dumps(delivery.payload),
-                                           self._settings.timeout_seconds)
+        status, error = await self._sender(delivery.url, delivery.body, self._settings.timeout_seconds)
         attempt = {"delivery": delivery.id, "attempt": len(delivery.attempts) + 1, "url": delivery.url,
                    "time": self._clock.now(), "status": status, "error": error,
                    "latency_ms": round((time.perf_counter() - started) * 1000, 3)}

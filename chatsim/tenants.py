@@ -3,25 +3,62 @@
 A tenant is created on first use from the scenarios the server started with, so parallel CI jobs
 that share one server each get the same fresh world and never see each other's changes. Reset
 rebuilds the tenant from its scenarios, moto style: resetting and constructing cannot drift apart.
+
+Tenants share one memory budget in bytes with the journal (``MemoryBudget``). Past it, the
+registry gives up, in this order: undelivered callbacks of receivers that keep failing (counted as
+dead letters), then tenants idle for long enough (never ``default``, never one that still owes
+callbacks), each journaled; if that is not enough, no new tenant is made until there is room, and
+the largest tenants are full: they answer the vendor's refusal until they are reset or deleted. A
+tenant exists only once a request to it has passed the vendor's authentication, so requests with
+made-up names and bad credentials cannot fill the registry.
 """
 
 import re
+import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from chatsim.clock import VirtualClock
 from chatsim.context import TenantContext
 from chatsim.contract import Vendor
 from chatsim.ids import IdGenerator
+from chatsim.journal import Journal, system_event
 from chatsim.outbox import CallbackSettings, Outbox, PayloadCheck, Sender
 from chatsim.scenarios import ScenarioError, clock_start
 
 TENANT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 DEFAULT_TENANT = "default"
+# What a tenant costs beyond its world's JSON: clock, ids, outbox, the dicts holding it (measured
+# with tracemalloc on the demo scenario: 18 KB a tenant, of which 7.9 KB of world JSON).
+TENANT_OVERHEAD = 10 * 1024
+WORLD_FACTOR = 3  # Python objects per byte of the world's JSON dump, rounded up from the 2.3 measured
+# When the registry looks at the budget: every SWEEP_EVERY requests, at most once a second, or
+# sooner once request bodies worth SWEEP_INFLOW of the budget have arrived (what a world or an
+# outbox can grow by is what requests bring in, times a small factor).
+SWEEP_EVERY = 1024
+SWEEP_INFLOW = 1 / 64
+MEASURE_PER_SWEEP = 32  # worlds re-measured per look: those used since the last, then the oldest measured
 
 
 class TenantError(Exception):
-    """A tenant name that cannot be used, or one tenant too many."""
+    """A tenant name that cannot be used, or no room for one more tenant; ``status`` is the HTTP
+    status the vendor's refusal carries (404: no such path; 503: no room)."""
+
+    def __init__(self, message: str, status: int = 404) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryBudget:
+    """One budget in bytes for everything that grows with traffic (``--memory-mib``)."""
+
+    total: int = 256 * 1024**2
+    idle_seconds: float = 300.0  # a tenant unused this long may be evicted, and only past the budget
+    max_tenants: int = 1000  # past this many, the least recently used idle tenant makes room
 
 
 class Tenant:
@@ -41,6 +78,21 @@ class Tenant:
         self.worlds: dict[str, Any] = {
             vendor_name: vendor.build_world([doc[vendor_name] for doc in scenarios if vendor_name in doc], self.ctx)
             for vendor_name, vendor in vendors.items()}
+        self.last_active = time.monotonic()
+        self.touched = False  # used since the registry last looked
+        self.world_bytes = 0  # the worlds' estimated size when last measured
+        self.measured_at = 0.0
+
+    def measure(self, vendors: Mapping[str, Vendor[Any, Any]]) -> int:
+        """Estimate what the worlds hold now, from the size of their JSON dumps."""
+        self.world_bytes = WORLD_FACTOR * sum(len(orjson.dumps(vendors[name].dump(world), default=str))
+                                              for name, world in self.worlds.items())
+        self.measured_at = time.monotonic()
+        return self.world_bytes
+
+    @property
+    def footprint(self) -> int:
+        return TENANT_OVERHEAD + self.world_bytes + self.outbox.bytes
 
     def close(self) -> None:
         self.outbox.close()
@@ -56,27 +108,57 @@ def _merged(scenarios: list[dict[str, Any]]) -> dict[str, Any]:
 
 class TenantRegistry:
     def __init__(self, vendors: Mapping[str, Vendor[Any, Any]], scenarios: list[dict[str, Any]], seed: int,
-                 sender: Sender | None = None, max_tenants: int = 1000) -> None:
+                 sender: Sender | None = None, budget: MemoryBudget | None = None,
+                 journal: Journal | None = None) -> None:
         self.vendors = vendors
         self.startup_scenarios = scenarios
         self.seed = seed
         self.sender = sender
-        self.max_tenants = max_tenants
+        self.budget = budget or MemoryBudget()
+        self.journal = journal
         self.callback_checker: PayloadCheck | None = None
+        self.evictions = 0
+        self.fresh: set[str] = set()  # made by a request that has not passed authentication yet
+        self.full: set[str] = set()  # past the budget with nothing left to give up: refused until reset
         self._tenants: dict[str, Tenant] = {}
+        self._since_sweep = 0
+        self._inflow = 0  # request body bytes since the last look
+        self._inflow_limit = max(1, int(self.budget.total * SWEEP_INFLOW))
+        self._swept_at = time.monotonic()
+        self._template: int | None = None
 
     def names(self) -> list[str]:
         return list(self._tenants)
 
-    def get(self, name: str) -> Tenant:
+    def tenants(self) -> list[Tenant]:
+        return list(self._tenants.values())
+
+    def get(self, name: str, pending: bool = False, inflow: int = 0) -> Tenant:
+        """The tenant, made on first use; ``pending``: made for a request that has yet to pass
+        authentication (``confirm`` keeps it, ``forget_fresh`` takes it back); ``inflow``: the
+        bytes of the request's body."""
+        self._since_sweep += 1
+        self._inflow += inflow
+        if self._inflow >= self._inflow_limit or (self._since_sweep >= SWEEP_EVERY
+                                                  and time.monotonic() - self._swept_at >= 1.0):
+            self.sweep()
         tenant = self._tenants.get(name)
         if tenant is None:
-            if not TENANT_NAME.match(name):
-                raise TenantError(f"tenant names are 1-64 of A-Z a-z 0-9 _ . - (got {name!r})")
-            if len(self._tenants) >= self.max_tenants:
-                raise TenantError(f"at most {self.max_tenants} tenants; delete some first")
-            tenant = self._install(name, self.startup_scenarios)
+            tenant = self._create(name)
+            if pending:
+                self.fresh.add(name)
+        tenant.touched = True
         return tenant
+
+    def confirm(self, name: str) -> None:
+        """A request to the tenant passed authentication: it stays."""
+        self.fresh.discard(name)
+
+    def forget_fresh(self, name: str) -> None:
+        """The request that made the tenant did not pass authentication: as if it never came."""
+        if name in self.fresh:
+            self.fresh.discard(name)
+            self.drop(name)
 
     def load(self, name: str, scenario: dict[str, Any], merge: bool = False) -> Tenant:
         """Rebuild the tenant from the startup scenarios plus this one (merge) or from this one alone."""
@@ -90,6 +172,7 @@ class TenantRegistry:
 
     def drop(self, name: str) -> bool:
         tenant = self._tenants.pop(name, None)
+        self.full.discard(name)
         if tenant is not None:
             tenant.close()
         return tenant is not None
@@ -98,11 +181,117 @@ class TenantRegistry:
         for name in list(self._tenants):
             self.drop(name)
 
+    # --- the memory budget ----------------------------------------------------------------------
+
+    def used(self) -> int:
+        """Bytes held by tenants (as last measured) and the journal's bodies."""
+        journal = self.journal.bytes if self.journal is not None else 0
+        return journal + sum(tenant.footprint for tenant in self._tenants.values())
+
+    def sweep(self, measure: int = MEASURE_PER_SWEEP, reserve: int = 0) -> int:
+        """Look at the budget: mark what was used as active, re-measure the worlds measured longest
+        ago, and give up what the module docstring says, in that order, while over (or while
+        ``reserve`` more bytes, for a tenant about to be made, would not fit). Returns the bytes
+        used afterwards."""
+        now = time.monotonic()
+        self._swept_at, self._since_sweep, self._inflow = now, 0, 0
+        used_since: list[Tenant] = []
+        for tenant in self._tenants.values():
+            if tenant.touched:
+                tenant.touched, tenant.last_active = False, now
+                used_since.append(tenant)
+        if measure:
+            rest = sorted((t for t in self._tenants.values() if t.last_active != now), key=lambda t: t.measured_at)
+            for tenant in [*used_since, *rest][:measure]:
+                tenant.measure(self.vendors)
+        used = self.used()
+        total = self.budget.total - reserve
+        if used > total:
+            used = self._dead_letter(used - total, used)
+        room = 1 if reserve else 0
+        if used > total or len(self._tenants) + room > self.budget.max_tenants:
+            # down to 95%: room for what the evictions' own journal records take, and fewer sweeps
+            used = self._evict(used, now, total - self.budget.total // 20, self.budget.max_tenants - room)
+        self.full = self._largest_past(used)
+        return used
+
+    def _largest_past(self, used: int) -> set[str]:
+        """The tenants that must stop growing, largest first, until the rest fits the budget."""
+        full: set[str] = set()
+        for tenant in sorted(self._tenants.values(), key=lambda t: t.footprint, reverse=True):
+            if used <= self.budget.total:
+                break
+            full.add(tenant.name)
+            used -= tenant.footprint
+        return full
+
+    def check_room(self, tenant: Tenant) -> None:
+        """Refuse a vendor request to a tenant that is full (see ``sweep``)."""
+        if tenant.name in self.full:
+            raise TenantError(f"tenant {tenant.name} holds {tenant.footprint // 1024} KiB and chatsim's memory "
+                              f"budget ({self.budget.total // 1024**2} MiB) is used up: reset or delete it", status=503)
+
+    def _dead_letter(self, excess: int, used: int) -> int:
+        for tenant in self._tenants.values():
+            if excess <= 0:
+                break
+            before = tenant.outbox.bytes
+            for delivery in tenant.outbox.dead_letter(excess):
+                self._record(tenant, "callback.deadLettered",
+                             {"delivery": delivery.id, "kind": delivery.kind, "key": delivery.key,
+                              "url": delivery.url, "reason": "memory budget"})
+            freed = before - tenant.outbox.bytes
+            excess -= freed
+            used -= freed
+        return used
+
+    def _evict(self, used: int, now: float, total: int, max_tenants: int) -> int:
+        idle = sorted((t for t in self._tenants.values() if self._evictable(t, now)), key=lambda t: t.last_active)
+        for tenant in idle:
+            if used <= total and len(self._tenants) <= max_tenants:
+                break
+            used -= tenant.footprint
+            self.drop(tenant.name)
+            self.evictions += 1
+            self._record(tenant, "tenant.evicted", {"idle_seconds": round(now - tenant.last_active, 3),
+                                                    "bytes": tenant.footprint, "reason": "memory budget"})
+        return used
+
+    def _evictable(self, tenant: Tenant, now: float) -> bool:
+        return (tenant.name != DEFAULT_TENANT and not tenant.touched and tenant.outbox.undelivered == 0
+                and now - tenant.last_active >= self.budget.idle_seconds)
+
+    def _record(self, tenant: Tenant, operation: str, detail: dict[str, Any]) -> None:
+        if self.journal is not None:
+            self.journal.append(system_event(tenant.clock.now(), tenant.name, operation, detail))
+
+    def _create(self, name: str) -> Tenant:
+        if not TENANT_NAME.match(name):
+            raise TenantError(f"tenant names are 1-64 of A-Z a-z 0-9 _ . - (got {name[:80]!r})")
+        if len(self._tenants) >= self.budget.max_tenants or self.used() + self._template_bytes() > self.budget.total:
+            self.sweep(measure=0, reserve=self._template_bytes())
+            if len(self._tenants) >= self.budget.max_tenants:
+                raise TenantError(f"at most {self.budget.max_tenants} tenants and none idle for "
+                                  f"{self.budget.idle_seconds:g} s; delete some first", status=503)
+            if self.used() + self._template_bytes() > self.budget.total:
+                raise TenantError(f"the memory budget ({self.budget.total // 1024**2} MiB) is used up and no "
+                                  "tenant is idle enough to evict; reset or delete some", status=503)
+        tenant = self._install(name, self.startup_scenarios)
+        if self._template is None:
+            self._template = tenant.footprint
+        return tenant
+
+    def _template_bytes(self) -> int:
+        """What a new tenant costs: the first one made from the startup scenarios, as measured."""
+        return self._template if self._template is not None else TENANT_OVERHEAD
+
     def _install(self, name: str, scenarios: list[dict[str, Any]]) -> Tenant:
         fresh = Tenant(name, scenarios, self.vendors, self.seed, self.sender)
         fresh.outbox.checker = self.callback_checker
+        fresh.measure(self.vendors)
         old = self._tenants.get(name)
         if old is not None:
             old.close()
         self._tenants[name] = fresh
+        self.full.discard(name)
         return fresh

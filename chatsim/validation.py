@@ -28,7 +28,11 @@ def parse_body(raw: bytes, content_type: str) -> Any:
     if not raw:
         return {}
     if "x-www-form-urlencoded" in content_type:
-        return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+        # Strict, not "replace": distinct byte strings must not become the same value (U+FFFD).
+        try:
+            return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, errors="strict"))
+        except UnicodeDecodeError as exc:
+            raise BodyError(f"form body is not UTF-8: {exc.reason} at byte {exc.start}") from None
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:

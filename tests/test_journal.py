@@ -1,6 +1,6 @@
 """The journal ring: one ServeEvent per answered request; sub-events recorded after the answer show on it."""
 
-from chatsim.journal import Journal, ServeEvent
+from chatsim.journal import RECORD_OVERHEAD, Journal, ServeEvent
 from chatsim.trace import CALLBACK, Trace
 
 
@@ -73,17 +73,17 @@ def test_a_large_body_is_cut_and_the_record_says_so():
     [record] = journal.query()
     assert len(record.request_body) == 10 and record.response_body == b"{}"
     assert record.to_json()["truncated"] == {"request_bytes": 58, "response_bytes": 2}
-    assert journal.bytes == 12
+    assert journal.bytes == 12 + RECORD_OVERHEAD
 
 
 def test_the_ring_is_bounded_in_bytes_as_well_as_in_records():
-    journal = Journal(capacity=1000, body_limit=1000, byte_budget=5000)
+    journal = Journal(capacity=1000, body_limit=1000, byte_budget=3 * (1000 + RECORD_OVERHEAD))
     for i in range(50):
         journal.append(ServeEvent(time=1.0, tenant="t", vendor="gewe", operation=str(i), method="POST", path="/p",
                                   query="", request_body=b"x" * 900, status=200, response_body=b"y" * 100,
                                   vendor_code=200, violations=(), duration_ms=0.5))
     kept = journal.query()
-    assert [r.operation for r in kept] == [str(i) for i in range(45, 50)]  # the newest five fit the budget
-    assert journal.bytes == 5000
+    assert [r.operation for r in kept] == [str(i) for i in range(47, 50)]  # the newest three fit the budget
+    assert journal.bytes == 3 * (1000 + RECORD_OVERHEAD)
     journal.clear("t")
     assert journal.bytes == 0 and journal.query() == []

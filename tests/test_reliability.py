@@ -144,3 +144,77 @@ async def test_an_empty_or_keyless_match_filter_is_a_documented_validation_failu
         resp = await sim.get("/_chatsim/tenants/default/callbacks", params={"match": value})
         assert resp.status == 400, value
         assert "match" in (await resp.json())["error"]
+
+
+# --- refusals at the transport: in the vendor's words, and journaled ---------------------------
+
+
+async def journal_of(sim, tenant: str) -> list[dict]:
+    return (await (await sim.get("/_chatsim/journal", params={"tenant": tenant})).json())["records"]
+
+
+async def test_oversized_bodies_get_each_vendors_413_and_are_journaled(sim):
+    before = await gewe_state(sim)
+    big = json.dumps({"appId": APP_ID, "wxid": FRIEND, "onlyChat": True, "padding": "x" * (4 * 1024**2)})
+    sent = [
+        (sim.post(f"{GEWE}/contacts/setFriendPermissions", data=big, headers={
+            "X-GEWE-TOKEN": "6c3a2b5f8e9d4c1a9b7e0f2d3c4b5a69", "Content-Type": "application/json",
+            "X-Chatsim-Tenant": "big"}), "ret"),
+        (sim.post("/_t/big/topapi/chat/member/friendswitch/update", params={"access_token": "x"}, data=big,
+                  headers={"Content-Type": "application/json"}), "errcode"),
+        (sim.post("/_t/big/api/regChat", data=big, headers={"Content-Type": "application/json"}), "msg"),
+    ]
+    for pending, code_field in sent:
+        resp = await pending
+        assert resp.status == 413
+        assert code_field in await resp.json()
+        assert "request body over" in resp.headers["X-Chatsim-Refused"]
+    assert [r["response"]["status"] for r in await journal_of(sim, "big")] == [413, 413, 413]
+    assert await gewe_state(sim) == before
+    assert "big" not in (await (await sim.get("/_chatsim/tenants")).json())["tenants"]
+
+
+async def test_oversized_headers_and_request_lines_get_the_vendors_431(sim):
+    huge = "x" * 9000
+    for path, headers, code_field in (
+            (f"{GEWE}/contacts/setFriendPermissions", {"X-GEWE-TOKEN": huge, "X-Chatsim-Tenant": "hdr"}, "ret"),
+            ("/_t/hdr/topapi/chat/member/friendswitch/update", {"Cookie": huge}, "errcode"),
+            ("/_t/hdr/api/loginChat", {"X-Padding": "y" * 4000, "X-More": "z" * 4500}, "msg"),
+            ("/_t/hdr/gettoken?appkey=" + huge, {}, "errcode")):
+        resp = await sim.post(path, headers=headers, json={})
+        assert resp.status == 431, path[:60]
+        assert code_field in await resp.json()
+    assert [r["response"]["status"] for r in await journal_of(sim, "hdr")] == [431] * 4
+
+
+async def test_paths_with_newlines_and_empty_tenant_prefixes_get_the_vendors_not_found(sim):
+    token = await dingtalk_token(sim)
+    cases = (
+        ("GET", f"/gettoken%0A?access_token={token}", "errcode"),
+        ("POST", "/api/chat/%0Aapply", "msg"),
+        ("POST", f"{GEWE}/contacts/%0D%0AsetFriendPermissions", "ret"),
+        ("GET", "/_t//gettoken?appkey=dingdemoappkey&appsecret=dingdemoappsecret", "errcode"),
+        ("POST", "/_t//api/loginChat", "msg"),
+        ("POST", f"/_t/{GEWE}/contacts/setFriendPermissions", "ret"),
+    )
+    for method, path, code_field in cases:
+        resp = await sim.request(method, path, headers={"X-GEWE-TOKEN": "6c3a2b5f8e9d4c1a9b7e0f2d3c4b5a69"}, json={})
+        assert resp.status in (200, 400, 404), (path, resp.status)  # egg.js: its auth middleware runs first
+        assert code_field in json.loads(await resp.text()), path
+    tenants = (await (await sim.get("/_chatsim/tenants")).json())["tenants"]
+    assert tenants == ["default"]
+    await everything_still_reads(sim)
+
+
+async def test_invalid_utf8_in_form_and_yaml_bodies_is_refused_not_replaced(sim):
+    before = (await (await sim.get("/_chatsim/tenants/default/state")).json())["vendors"]["eggjs_im"]
+    for raw in (b"username=my\xff&password=123456", b"username=my%FF&password=123456"):
+        resp = await sim.post("/api/regChat", data=raw,
+                              headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert resp.status in (400, 422), raw
+        assert "msg" in await resp.json()
+    resp = await sim.put("/_chatsim/tenants/default/scenario", data=b"chatsim: 1\nname: \xff\xfe\n",
+                         headers={"Content-Type": "application/yaml"})
+    assert resp.status == 400 and "UTF-8" in await resp.text()
+    after = (await (await sim.get("/_chatsim/tenants/default/state")).json())["vendors"]["eggjs_im"]
+    assert after == before

@@ -1,12 +1,16 @@
 """Bounded soaks: a server's memory stays within its budgets under traffic that would otherwise grow
 it (bounded loops, a few seconds each). RSS is read from /proc of a real ``chatsim serve`` process."""
 
+import asyncio
+import contextlib
 import os
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from chatsim.toolkit.http import request
@@ -28,25 +32,92 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_large_bodies_do_not_grow_the_journal_past_its_budget():
+@contextlib.contextmanager
+def serving(*flags: str) -> Iterator[tuple[str, int]]:
+    """A real ``chatsim serve`` on a loopback port: (its URL, its pid); stopped on the way out."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "chatsim", "serve", "--quiet", "--port", str(port),
-                             "--journal-mib", "8"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={**os.environ})
+    proc = subprocess.Popen([sys.executable, "-m", "chatsim", "serve", "--quiet", "--port", str(port), *flags],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
     try:
         url = f"http://127.0.0.1:{port}"
         wait_healthy(url, timeout=30)
+        yield url, proc.pid
+    finally:
+        proc.terminate()
+        proc.wait(15)
+
+
+def test_large_bodies_do_not_grow_the_journal_past_its_budget():
+    with serving("--journal-mib", "8") as (url, pid):
         body = b'{"appId":"' + b"x" * (1024**2 - 20) + b'"}'  # 1 MiB: kept as 64 KiB, and at most 8 MiB in all
         headers = {"X-GEWE-TOKEN": "6c3a2b5f8e9d4c1a9b7e0f2d3c4b5a69", "Content-Type": "application/json"}
         for _ in range(20):
             request("POST", url + "/gewe/v2/api/contacts/fetchContactsList", data=body, headers=headers, timeout=30)
-        settled = rss_mib(proc.pid)
+        settled = rss_mib(pid)
         for _ in range(280):  # 280 MiB more of request bodies
             request("POST", url + "/gewe/v2/api/contacts/fetchContactsList", data=body, headers=headers, timeout=30)
-        grown = rss_mib(proc.pid) - settled
+        grown = rss_mib(pid) - settled
         records = request("GET", url + "/_chatsim/journal", params={"limit": 1}, timeout=30).json()["records"]
-        assert records[0]["truncated"]["request_bytes"] == len(body)
-        assert grown < 40, f"RSS grew {grown:.0f} MiB for 280 MiB of bodies with an 8 MiB journal"
-    finally:
-        proc.terminate()
-        proc.wait(15)
+    assert records[0]["truncated"]["request_bytes"] == len(body)
+    assert grown < 40, f"RSS grew {grown:.0f} MiB for 280 MiB of bodies with an 8 MiB journal"
+
+
+async def each_in_its_own_tenant(url: str, names: range, prefix: str) -> list[int]:
+    """One GeWe request per new tenant name, eight at a time over kept-alive connections."""
+    body = {"appId": "wx_wR_U4zPj2M_OTS3BCyoE4", "wxid": "wxid_phyyedw9xap22", "onlyChat": True}
+    headers = {"X-GEWE-TOKEN": "6c3a2b5f8e9d4c1a9b7e0f2d3c4b5a69"}
+    statuses: list[int] = []
+    async with aiohttp.ClientSession(url) as session:
+        async def one(i: int) -> None:
+            async with session.post("/gewe/v2/api/contacts/setFriendPermissions", json=body,
+                                    headers={**headers, "X-Chatsim-Tenant": f"{prefix}{i}"}) as resp:
+                await resp.read()
+                statuses.append(resp.status)
+        for start in range(names.start, names.stop, 8):
+            await asyncio.gather(*(one(i) for i in range(start, min(start + 8, names.stop))))
+    return statuses
+
+
+def test_new_tenants_beyond_the_budget_evict_idle_ones_and_rss_stays_flat():
+    with serving("--memory-mib", "16", "--journal-mib", "2", "--tenant-idle-seconds", "0") as (url, pid):
+        asyncio.run(each_in_its_own_tenant(url, range(3000), "warm"))  # fills the budget, then churns
+        settled = rss_mib(pid)
+        statuses = asyncio.run(each_in_its_own_tenant(url, range(3000), "t"))  # 54 MiB of tenants unbounded
+        grown = rss_mib(pid) - settled
+        memory = request("GET", url + "/_chatsim/memory", timeout=30).json()
+    assert set(statuses) == {200}
+    assert memory["used_bytes"] <= memory["budget_bytes"] and memory["evictions"] > 5000
+    assert len(memory["tenants"]) < 600
+    assert grown < 4, f"RSS grew {grown:.0f} MiB for 3000 more tenants within a 16 MiB budget"
+
+
+async def friend_requests(url: str, tenant: str, count: int) -> None:
+    """Strangers' friend requests with 60 KB greetings, each kept in the world and queued as a callback."""
+    async with aiohttp.ClientSession(url) as session:
+        for _ in range(count):
+            async with session.post(f"/_chatsim/tenants/{tenant}/gewe/friend-requests", json={
+                    "appId": "wx_wR_U4zPj2M_OTS3BCyoE4", "fromWxid": "wxid_lilei1990",
+                    "content": "你好" * 10_000}) as resp:
+                await resp.read()
+
+
+def test_callbacks_to_a_dead_receiver_and_a_growing_world_stay_within_the_budget():
+    with serving("--memory-mib", "16", "--journal-mib", "2") as (url, pid):
+        dead = free_port()
+        scenario = ("chatsim: 1\ngewe:\n  tokens: [{token: '6c3a2b5f8e9d4c1a9b7e0f2d3c4b5a69', callback_url: "
+                    f"'http://127.0.0.1:{dead}/cb', devices: [{{appId: wx_wR_U4zPj2M_OTS3BCyoE4, "
+                    "wxid: wxid_0xsqb3o0tsvz22, online: true}]}]\n")
+        loaded = request("PUT", url + "/_chatsim/tenants/owing/scenario?merge=true", data=scenario.encode(),
+                         headers={"Content-Type": "application/yaml"})
+        assert loaded.status == 200, loaded.text
+        asyncio.run(friend_requests(url, "owing", 40))
+        settled = rss_mib(pid)
+        asyncio.run(friend_requests(url, "owing", 1500))  # 180 MiB of payload and world, unbounded
+        grown = rss_mib(pid) - settled
+        memory = request("GET", url + "/_chatsim/memory", timeout=30).json()
+        [owing] = [t for t in memory["tenants"] if t["name"] == "owing"]
+        refused = request("POST", url + "/gewe/v2/api/contacts/setFriendPermissions", headers={
+            "X-GEWE-TOKEN": "6c3a2b5f8e9d4c1a9b7e0f2d3c4b5a69", "X-Chatsim-Tenant": "owing"}, json_body={})
+    assert owing["dead_letters"] > 0
+    assert refused.status == 503, "the tenant that outgrew the budget is refused until it is reset"
+    assert grown < 40, f"RSS grew {grown:.0f} MiB for 180 MiB of callbacks and world within a 16 MiB budget"

@@ -1,5 +1,12 @@
 """Callback delivery to a receiver on 127.0.0.1: the setCallback probe, order, retries, redelivery."""
 
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
 from tests.gewe.support import (
     APP,
     OTHER_APP,
@@ -100,3 +107,60 @@ async def test_the_callback_url_belongs_to_the_token(gw, receiver):
     await ok(gw, "contacts/addContacts", add_body(found["v3"], found["v4"], app=OTHER_APP), OTHER_TOKEN)
     event = await receiver.next(of_type("ModContacts"))
     assert event["Appid"] == OTHER_APP and event["Data"]["EncryptUserName"] == found["v3"]
+
+
+class GatedReceiver:
+    """Two callback URLs on 127.0.0.1: ``/slow`` holds each probe until released, ``/fast`` answers at once."""
+
+    def __init__(self) -> None:
+        self.arrived = asyncio.Event()
+        self.release = asyncio.Event()
+        app = web.Application()
+        app.router.add_post("/slow", self._slow)
+        app.router.add_post("/fast", self._fast)
+        self.server = TestServer(app, host="127.0.0.1")
+
+    def url(self, path: str) -> str:
+        return str(self.server.make_url(path))
+
+    async def _slow(self, request: web.Request) -> web.Response:
+        self.arrived.set()
+        await self.release.wait()
+        return web.Response(text="success")
+
+    async def _fast(self, request: web.Request) -> web.Response:
+        return web.Response(text="success")
+
+
+@pytest.fixture
+async def gated() -> AsyncIterator[GatedReceiver]:
+    found = GatedReceiver()
+    await found.server.start_server()
+    yield found
+    found.release.set()
+    await found.server.close()
+
+
+async def callback_url(sim) -> str | None:
+    return {t["value"]: t["callback_url"] for t in (await state(sim))["tokens"]}[TOKEN]
+
+
+async def test_of_two_concurrent_set_callbacks_the_one_sent_last_is_kept(gw, gated):
+    first = asyncio.create_task(set_callback(gw, gated.url("/slow")))
+    await gated.arrived.wait()
+    await set_callback(gw, gated.url("/fast"))
+    gated.release.set()
+    await first  # its probe finished last, and it still answered success
+    assert await callback_url(gw) == gated.url("/fast")
+
+
+async def test_a_set_callback_in_flight_when_its_tenant_is_reset_says_so_and_keeps_nothing(gw, gated):
+    pending = asyncio.create_task(gw.post("/gewe/v2/api/tools/setCallback", headers={"X-GEWE-TOKEN": TOKEN},
+                                          json={"token": TOKEN, "callbackUrl": gated.url("/slow")}))
+    await gated.arrived.wait()
+    assert (await gw.post("/_chatsim/tenants/default/reset")).status == 200
+    gated.release.set()
+    resp = await pending
+    assert resp.status == 409 and (await resp.json())["ret"] == 500
+    assert "reset or deleted while this request was in flight" in resp.headers["X-Chatsim-Refused"]
+    assert await callback_url(gw) is None

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from chatsim.contract import Call, Reply, SimError
+from chatsim.contract import Call, Reply, SimError, refused_as
 from chatsim.ids import IdGenerator
 from chatsim.spec.operations import Operation, Violation
 
@@ -34,6 +34,7 @@ class TokenErrors:
 
 
 TOPAPI = "/topapi/"
+NO_TENANT_IDS = IdGenerator(0, "")  # for answers to requests that have no tenant
 TOPAPI_HEADERS = {"Content-Type": "application/json;charset=UTF-8"}
 
 EMPTY = DingTalkError(40036, "参数为空")
@@ -153,6 +154,13 @@ class DingTalkErrors:
 
     def not_implemented(self, call: Call[Any, Any]) -> Reply:
         return self._render(call, _unknown(call.path))
+
+    def refused(self, call: Call[Any, Any], status: int, reason: str) -> Reply:
+        """No such path (404) as the gateway says it; anything else is its busy answer. Without a
+        tenant, request ids come from a generator of no tenant's."""
+        ids = call.context.ids if call.context is not None else NO_TENANT_IDS
+        error = _unknown(call.path) if status == 404 else SYSTEM_BUSY
+        return refused_as(render(error, is_topapi(call.path), ids), status, reason)
 
     def unknown_route(self, call: Call[Any, Any]) -> Reply:
         known = self._methods.get(call.path)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from chatsim.contract import Call, Reply, SimError
+from chatsim.contract import Call, Reply, SimError, refused_as
 from chatsim.spec.operations import Field, Violation
 
 NUMBER_MAX = 10_000_000_000_000_000  # valparams' implied bound for numbers
@@ -121,6 +121,14 @@ class EggErrors:
 
     def not_implemented(self, call: Call[Any, Any]) -> Reply:
         return fail(NOT_FOUND, 404)
+
+    def refused(self, call: Call[Any, Any], status: int, reason: str) -> Reply:
+        """koa's 404 for a path that cannot exist; otherwise what egg-onerror makes of the error koa
+        throws (koa-bodyparser's 413, node's 431)."""
+        if status == 404:
+            return refused_as(fail(NOT_FOUND, 404), status, reason)
+        prod = call.world is not None and self._prod(call.world)
+        return refused_as(render_thrown(reason, status, prod), status, reason)
 
     def unknown_route(self, call: Call[Any, Any]) -> Reply:
         return fail(NOT_FOUND, 404)

@@ -8,7 +8,7 @@ header text ("<name> 不可为空") and say "参数格式错误" for a value of 
 from collections.abc import Sequence
 from typing import Any
 
-from chatsim.contract import Call, Reply, SimError
+from chatsim.contract import Call, Reply, SimError, refused_as
 from chatsim.spec.operations import Violation
 
 TICKET_INVALID = "user ticket invalid"
@@ -77,6 +77,10 @@ class GeweErrors:
         assert call.op is not None
         return Reply.json({"ret": 500, "msg": f"not implemented by chatsim: {call.path}"}, vendor_code=500,
                           headers={NOT_IMPLEMENTED_HEADER: call.op.operation_id})
+
+    def refused(self, call: Call[Any, Any], status: int, reason: str) -> Reply:
+        """GeWe's envelope, on the front server's HTTP status."""
+        return refused_as(failure(reason), status, reason)
 
     def unknown_route(self, call: Call[Any, Any]) -> Reply:
         """Spring's own texts, which a Spring Boot service such as GeWe wraps in its envelope."""

@@ -81,7 +81,7 @@ async def set_callback(call: GeweCall) -> Reply:
     """The probe goes out before the answer, because GeWe answers whether it could be delivered."""
     world, token, params = _parts(call)
     url = params["callbackUrl"]
-    world.check_callback_token(token, params["token"])
+    arrival = world.check_callback_token(token, params["token"])
     send = call.ctx.send
     assert send is not None, "the app gives every tenant a sender"
     started = time.perf_counter()
@@ -90,7 +90,7 @@ async def set_callback(call: GeweCall) -> Reply:
                            "latency_ms": round((time.perf_counter() - started) * 1000, 3)})
     if error is not None or status is None or not 200 <= status < 300:
         raise GeweError(f"{url} push msg err")
-    world.set_callback(token, url)
+    world.set_callback(token, url, arrival)
     return DONE
 
 

@@ -53,6 +53,8 @@ class Token:
     max_devices: int = 10
     fail_device_creation: bool = False
     devices: list[str] = field(default_factory=list)
+    callback_requests: int = 0  # setCallbacks received so far, so the last one sent wins
+    callback_kept: int = 0  # the place of the setCallback whose URL is kept
 
 
 @dataclass(slots=True)

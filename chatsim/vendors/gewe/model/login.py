@@ -171,12 +171,18 @@ class LoginRules(WorldState):
         self.queued.append((device.app_id, device.token, callbacks.offline(device.app_id, device.wxid)))
         device.online, device.online_since, device.login, device.offline_reason = False, None, None, reason
 
-    def check_callback_token(self, token: Token, body_token: str) -> None:
+    def check_callback_token(self, token: Token, body_token: str) -> int:
+        """The token check of a setCallback; returns its place in the order setCallbacks arrived."""
         if body_token != token.value:
             raise GeweError(None)
+        token.callback_requests += 1
+        return token.callback_requests
 
-    def set_callback(self, token: Token, url: str) -> None:
-        token.callback_url = url
+    def set_callback(self, token: Token, url: str, arrival: int) -> None:
+        """Keep the URL unless a setCallback that arrived later has already been kept: the probe
+        of an earlier one may finish last, but of those that succeed the one sent last counts."""
+        if arrival > token.callback_kept:
+            token.callback_url, token.callback_kept = url, arrival
 
 
 def _login_info(person: Person) -> dict[str, Any]:
