@@ -121,3 +121,33 @@ def test_callbacks_to_a_dead_receiver_and_a_growing_world_stay_within_the_budget
     assert owing["dead_letters"] > 0
     assert refused.status == 503, "the tenant that outgrew the budget is refused until it is reset"
     assert grown < 40, f"RSS grew {grown:.0f} MiB for 180 MiB of callbacks and world within a 16 MiB budget"
+
+
+async def searches(url: str, count: int) -> set[int]:
+    """GeWe searches for a person, each answering a fresh v4 ticket, eight at a time."""
+    body = {"appId": "wx_wR_U4zPj2M_OTS3BCyoE4", "contactsInfo": "13900000001"}
+    headers = {"X-GEWE-TOKEN": "6c3a2b5f8e9d4c1a9b7e0f2d3c4b5a69"}
+    codes: set[int] = set()
+    async with aiohttp.ClientSession(url) as session:
+        async def one() -> None:
+            async with session.post("/gewe/v2/api/contacts/search", json=body, headers=headers) as resp:
+                codes.add((await resp.json())["ret"])
+        for _ in range(count // 8):
+            await asyncio.gather(*(one() for _ in range(8)))
+    return codes
+
+
+def test_searches_past_the_ticket_cap_keep_rss_flat():
+    with serving("--journal-mib", "2") as (url, pid):
+        loaded = request("PUT", url + "/_chatsim/tenants/default/scenario?merge=true",
+                         data=b"chatsim: 1\ngewe:\n  max_tickets: 500\n", headers={"Content-Type": "application/yaml"})
+        assert loaded.status == 200, loaded.text
+        asyncio.run(searches(url, 4000))  # fills the ticket store and the journal
+        settled = rss_mib(pid)
+        codes = asyncio.run(searches(url, 4000))
+        grown = rss_mib(pid) - settled
+        tickets = len(request("GET", url + "/_chatsim/tenants/default/state", timeout=30).json()
+                      ["vendors"]["gewe"]["tickets"])
+    assert codes == {200}
+    assert tickets <= 500
+    assert grown < 3, f"RSS grew {grown:.1f} MiB for 4000 more searches with at most 500 tickets"
