@@ -119,6 +119,11 @@ class EggjsImWorld:
         self.sessions: dict[int, str] = {}  # redis chat_user_<id> -> the one live token
         self.scenario_passwords: dict[str, str] = {}  # for the start-up banner only
         self._last_id = {"user": 0, "user_info": 0, "goodfriend": 0, "goodfriendapply": 0}
+        # Indexes the backend's MySQL has and a scan would not: building or serving a world of
+        # thousands of users must not cost in proportion to everyone else's rows.
+        self._by_username: dict[str, User] = {}  # folded as the collation compares; first row wins
+        self._friends_of: dict[int, list[GoodFriend]] = {}  # user_id -> rows, in id order
+        self._applies_to: dict[int, list[GoodFriendApply]] = {}  # friend_id -> rows, in id order
         self._verified = VerifiedTokens()
 
     # -- rendering ---------------------------------------------------------------------------------
@@ -179,6 +184,7 @@ class EggjsImWorld:
         user = User(self._next_id("user"), self.ctx.ids.uuid4(), username, tokens.hash_password(password), now,
                     updated=now, **columns)
         self.users[user.id] = user
+        self._by_username.setdefault(self._fold(username), user)
         return user
 
     def add_user_info(self, user: User, **columns: Any) -> UserInfo:
@@ -190,12 +196,14 @@ class EggjsImWorld:
         now = self.now()
         row = GoodFriend(self._next_id("goodfriend"), user_id, friend_id, now, nickname, updated=now, **columns)
         self.goodfriend[(user_id, friend_id)] = row
+        self._friends_of.setdefault(user_id, []).append(row)
         return row
 
     def add_apply(self, user_id: int, friend_id: int, nickname: str, status: str = "pending") -> GoodFriendApply:
         now = self.now()
         row = GoodFriendApply(self._next_id("goodfriendapply"), user_id, friend_id, now, nickname, status, now)
         self.goodfriendapply[row.id] = row
+        self._applies_to.setdefault(friend_id, []).append(row)
         return row
 
     def _save(self, row: GoodFriend | GoodFriendApply, **changes: Any) -> None:
@@ -205,11 +213,13 @@ class EggjsImWorld:
                 setattr(row, name, value)
             row.updated = self.now()
 
+    def _fold(self, username: str) -> str:
+        return username.casefold() if self.settings.case_insensitive else username
+
     def find_user(self, username: str) -> User | None:
-        """`findOne({where:{username}})` under MySQL's case-insensitive collation (configurable)."""
-        fold = str.casefold if self.settings.case_insensitive else str
-        wanted = fold(username)
-        return next((u for u in self.users.values() if fold(u.username) == wanted), None)
+        """`findOne({where:{username}})` under MySQL's case-insensitive collation (configurable):
+        the first row in id order whose name compares equal."""
+        return self._by_username.get(self._fold(username))
 
     # -- sessions ----------------------------------------------------------------------------------
 
@@ -286,14 +296,13 @@ class EggjsImWorld:
         target = self.users.get(friend_id)
         if target is None or target.status != 1:
             raise EggError("添加的好友不存在")
-        if any(a.user_id == me.id and a.friend_id == friend_id and a.status in ("pending", "agree")
-               for a in self.goodfriendapply.values()):
+        if any(a.user_id == me.id and a.status in ("pending", "agree") for a in self._applies_to.get(friend_id, ())):
             raise EggError("您已经申请过了，请勿重复申请")
         self.add_apply(me.id, friend_id, nickname)
         return "ok"
 
     def list_applies(self, me: User, page: int, limit: int) -> dict[str, Any]:
-        mine = [a for a in self.goodfriendapply.values() if a.friend_id == me.id]
+        mine = self._applies_to.get(me.id, [])
         alldata = []
         for row in page_of(mine, page, limit):
             applicant = self.users[row.user_id]
@@ -317,7 +326,7 @@ class EggjsImWorld:
         return "ok"
 
     def friend_list(self, me: User, page: int, limit: int) -> dict[str, Any]:
-        mine = [g for g in self.goodfriend.values() if g.user_id == me.id]
+        mine = self._friends_of.get(me.id, [])
         rows = []
         for row in page_of(mine, page, limit):
             friend = self.users[row.friend_id]
