@@ -29,8 +29,10 @@ test: $(STAMP) $(NB_STAMP)
 	$(BIN)/mypy chatsim
 	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
 
+# Every implemented operation against bare aiohttp, then cold start, RSS, worlds and callbacks (~13 min);
+# QUICK=1 for a short run.
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(if $(QUICK),--quick)
 
 # Instructions per request of the benchmarked operation under callgrind (deterministic; needs valgrind).
 instructions: $(STAMP)
