@@ -34,10 +34,10 @@ test: $(STAMP) $(NB_STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(if $(QUICK),--quick)
 
-# Instructions per request of the benchmarked operation under callgrind (deterministic; needs valgrind).
+# Instructions per request of every bench case under callgrind, chatsim and bare aiohttp (deterministic;
+# needs valgrind; ~10 min).
 instructions: $(STAMP)
-	$(BIN)/python bench/instructions.py --port 18082 --cmd '$(BIN)/python -m chatsim serve --quiet --port 18082 --scenario bench/scenario.yaml'
-	$(BIN)/python bench/instructions.py --port 18081 --cmd '$(BIN)/python bench/bare.py --port 18081' 
+	$(BIN)/python bench/per_operation.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check chatsim tests bench examples

@@ -101,7 +101,8 @@ def _lua_string(text: str) -> str:
 def wrk_script(case: Case, start: int) -> str:
     method, path, headers, body = case.request(0)
     lines = [f"wrk.method = {_lua_string(method)}", f"wrk.path = {_lua_string(path)}"]
-    lines += [f"wrk.headers[{_lua_string(key)}] = {_lua_string(value)}" for key, value in headers.items()]
+    # spaces inside the index: "[[" would open a Lua long string, and wrk would drop the whole script
+    lines += [f"wrk.headers[ {_lua_string(key)} ] = {_lua_string(value)}" for key, value in headers.items()]
     if "{n}" not in case.body + case.path:
         return "\n".join([*lines, f"wrk.body = {_lua_string(body.decode())}", ""])
     # a fresh number per request: thread k counts from start + k * 10^7

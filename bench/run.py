@@ -67,6 +67,8 @@ def verify_load(case: Case, port: int) -> None:
     """The load was the answer the case names: every journaled answer is its success (or, for an
     error case, the same error each time; for a ``once`` case, anything after the first)."""
     codes = journal_codes(port, case)
+    if not codes:
+        raise RuntimeError(f"{case.name}: chatsim journaled none of the load in tenant {case.tenant}")
     wanted = SUCCESS[case.vendor] if case.expect == "success" else codes[0]
     wrong = [code for code in codes if code != wanted]
     if case.once is None and wrong:

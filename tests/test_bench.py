@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 sys.path.insert(0, str(BENCH))
 
@@ -19,7 +21,7 @@ def test_wrk_scripts_carry_each_request_verbatim():
         script = harness.wrk_script(case, 0)
         assert f"wrk.method = [==[{method}]==]" in script
         for key, value in headers.items():
-            assert f"wrk.headers[[==[{key}]==]] = [==[{value}]==]" in script
+            assert f"wrk.headers[ [==[{key}]==] ] = [==[{value}]==]" in script
         if "{n}" in case.body:
             assert "function request()" in script
         else:
@@ -45,14 +47,20 @@ def test_every_implemented_operation_has_a_happy_case():
                            for method, path in happy), (name, op.operation_id)
 
 
-def test_one_case_end_to_end_with_the_python_generator():
-    out = subprocess.run([sys.executable, str(BENCH / "run.py"), "--python-load", "--skip-extras", "--rounds", "1",
-                          "--seconds", "1", "--warmup", "0", "--long-rounds", "0",
-                          "--only", "gewe contacts/setFriendPermissions", "eggjs_im searchUser: no token"],
+@pytest.mark.parametrize("load", ["--python-load", "--wrk"])
+def test_cases_end_to_end(load: str):
+    """run.py reads chatsim's journal after each case and fails unless the load was the case's own
+    requests, answered as the case names: with wrk, that proves the Lua script was taken whole."""
+    if load == "--wrk" and harness.WRK is None:
+        pytest.skip("wrk is not installed")
+    out = subprocess.run([sys.executable, str(BENCH / "run.py"), *([load] if load == "--python-load" else []),
+                          "--skip-extras", "--rounds", "1", "--seconds", "1", "--warmup", "0", "--long-rounds", "0",
+                          "--only", "gewe contacts/setFriendPermissions", "eggjs_im searchUser", "eggjs_im regChat"],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert re.search(r"^gewe contacts/setFriendPermissions\s+64\s+\d+", out.stdout, re.M), out.stdout
     assert re.search(r"^eggjs_im searchUser: no token\s+64\s+\d+", out.stdout, re.M), out.stdout
+    assert re.search(r"^eggjs_im regChat\s+64\s+\d+", out.stdout, re.M), out.stdout
 
 
 def test_the_extras_run_on_tiny_worlds(capsys):
