@@ -1,12 +1,18 @@
-"""The verified-token cache (model/verified.py) answers what verifying every time answers.
+"""The verified-token cache (model/verified.py) answers what verifying every time answers, and the
+standard-library signing (model/tokens.py) makes PyJWT's tokens byte for byte.
 
 Every request with a token is tried twice and more, so the first (verified by PyJWT) and the later
 ones (from the cache) are compared; tokens that stop being live must fail the same way after they
 had been cached.
 """
 
-import jwt
+import json
+from typing import Any
 
+import jwt
+import pytest
+
+from chatsim.vendors.eggjs_im.model import tokens
 from chatsim.vendors.eggjs_im.model.verified import VerifiedTokens
 from tests.eggjs_im.conftest import MakeEgg, users
 
@@ -59,3 +65,24 @@ def test_the_cache_keeps_one_token_per_user():
     cache.forget(1)
     cache.forget(1)
     assert (cache.get("b"), cache.get("c"), len(cache)) == (None, {"id": 2}, 1)
+
+
+class _StringifyLikeJs(json.JSONEncoder):
+    """What the plain path gave PyJWT: JSON.stringify keeps non-ASCII text as UTF-8."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["ensure_ascii"] = False
+        super().__init__(**kwargs)
+
+
+@pytest.mark.filterwarnings("ignore:The HMAC key")
+@pytest.mark.parametrize("secret", [PUBLIC_SECRET, "s", "密钥 with spaces", "x" * 100])
+def test_signing_with_the_standard_library_is_pyjwts_token(secret: str):
+    payloads = [{"id": 1, "username": "my01", "nickname": "魂牵一梦", "mobile": None, "iat": 1752378365},
+                {"id": 2**40, "nickname": "\u2028 \"quoted\" \\ 😀", "order": 50, "avatar": "https://x/y?z=1&w"},
+                {}]
+    for payload in payloads:
+        token = tokens.sign(payload, secret)
+        assert token == jwt.encode(payload, secret, algorithm="HS256", json_encoder=_StringifyLikeJs)
+        # the claims kept for a token just issued are what PyJWT's verification decodes
+        assert tokens.claims(token) == jwt.decode(token, secret, algorithms=["HS256"])

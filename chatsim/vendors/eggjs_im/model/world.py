@@ -227,7 +227,7 @@ class EggjsImWorld:
         """Sign the full row (password hash included) and make it the user's only live token."""
         token = tokens.sign({**self.user_row(user), "iat": self.now()}, self.settings.jwt_secret)
         self.sessions[user.id] = token
-        self._verified.forget(user.id)
+        self._verified.remember(user.id, token, tokens.claims(token))
         return token
 
     def open_session(self, user: User) -> dict[str, Any]:
@@ -243,7 +243,7 @@ class EggjsImWorld:
         """The chatUserAuth middleware, in its order: header, JWT, redis, user row."""
         if not token:
             raise EggError("您没有权限访问即时通讯接口")
-        payload = known = self._verified.get(token)
+        payload = self._verified.get(token)  # a live token's claims, kept when it was issued
         try:
             if payload is None:
                 payload = tokens.decode(token, self.settings.jwt_secret)
@@ -255,8 +255,6 @@ class EggjsImWorld:
         user_id = payload.get("id")
         if not isinstance(user_id, int) or self.sessions.get(user_id) != token:
             raise EggError("Token 令牌不合法！")
-        if known is None:
-            self._verified.remember(user_id, token, payload)
         user = self.users.get(user_id)
         if user is None or user.status == 0:
             raise EggError("当前用户不存在或者已被禁用")
