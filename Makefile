@@ -29,13 +29,15 @@ test: $(STAMP) $(NB_STAMP)
 	$(BIN)/mypy chatsim
 	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
 
+# Every implemented operation against bare aiohttp, then cold start, RSS, worlds and callbacks (~13 min);
+# QUICK=1 for a short run.
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(if $(QUICK),--quick)
 
-# Instructions per request of the benchmarked operation under callgrind (deterministic; needs valgrind).
+# Instructions per request of every bench case under callgrind, chatsim and bare aiohttp (deterministic;
+# needs valgrind; ~10 min).
 instructions: $(STAMP)
-	$(BIN)/python bench/instructions.py --port 18082 --cmd '$(BIN)/python -m chatsim serve --quiet --port 18082 --scenario bench/scenario.yaml'
-	$(BIN)/python bench/instructions.py --port 18081 --cmd '$(BIN)/python bench/bare.py --port 18081' 
+	$(BIN)/python bench/per_operation.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check chatsim tests bench examples

@@ -7,29 +7,32 @@ compare either way.
 
 import asyncio
 import time
+from collections.abc import Callable
 
 
-async def _connection(host: str, port: int, request: bytes, deadline: float, latencies: list[float],
-                      errors: list[int]) -> None:
+async def _connection(host: str, port: int, request: Callable[[], bytes], deadline: float,
+                      latencies: list[float], errors: list[int]) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     try:
         while time.perf_counter() < deadline:
             started = time.perf_counter()
-            writer.write(request)
+            writer.write(request())
             head = await reader.readuntil(b"\r\n\r\n")
             length = 0
             for line in head.split(b"\r\n"):
                 if line[:15].lower() == b"content-length:":
                     length = int(line[15:])
             await reader.readexactly(length)
-            if not head.startswith(b"HTTP/1.1 200"):
+            if not head.startswith(b"HTTP/1.1 2"):
                 errors.append(1)
             latencies.append(time.perf_counter() - started)
     finally:
         writer.close()
 
 
-async def run(host: str, port: int, request: bytes, connections: int, seconds: float) -> dict[str, float]:
+async def run(host: str, port: int, request: Callable[[], bytes], connections: int,
+              seconds: float) -> dict[str, float]:
+    """``request`` makes each request's bytes (a case may number its requests)."""
     latencies: list[float] = []
     errors: list[int] = []
     deadline = time.perf_counter() + seconds

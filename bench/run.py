@@ -1,217 +1,183 @@
-"""``make bench``: chatsim against a bare aiohttp app returning the same bytes, side by side.
+"""``make bench``: every implemented operation of every vendor, chatsim against bare aiohttp.
 
-Drives ``POST /gewe/v2/api/contacts/setFriendPermissions`` (a validated seed operation, with tenancy,
-token check, validation, model update and journal all on) at 1, 16 and 64 connections with wrk when
-it is installed, else with the Python generator in loadgen.py. Prints req/s, p50, p99, server CPU
-microseconds per request, RSS, and the chatsim/bare ratios. The goal is a ratio >= 0.8 at 64
-connections; this is a benchmark, not a test, so it reports and never fails on speed.
+For each case of bench/cases.py (every operation's happy path, each vendor's auth and validation
+failures) chatsim answers once in a tenant of its own; a bare aiohttp app (bench/bare.py) is then
+given those exact answers, so both servers read the same request and send the same bytes. Short
+paired rounds alternate the two servers per case and concurrency (a slower second of a shared
+machine hits both alike); the table shows medians and the median of the paired ratios. After each
+case chatsim's journal must show the answer the case names (never silently an error path). Then
+the representative cases get long rounds, and bench/extras.py measures cold start, idle RSS,
+worlds and callbacks. ``QUICK=1`` (``--quick``) is a short run. It reports; it never fails on speed.
 """
 
+from __future__ import annotations
+
 import argparse
-import asyncio
-import os
-import re
-import shutil
-import socket
+import base64
+import http.client
+import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
-
-import orjson
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-import loadgen  # noqa: E402
+import extras  # noqa: E402
+import harness  # noqa: E402
+from cases import CASES, SUCCESS, Case, check, prepare  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-PATH = "/gewe/v2/api/contacts/setFriendPermissions"
-SCENARIO = ROOT / "bench" / "scenario.yaml"
-TOKEN = "0123456789abcdef0123456789abcdef"
-BODY = orjson.dumps({"appId": "wx_benchDevice0000000001", "wxid": "wxid_bench_friend", "onlyChat": True})
-EXPECTED = '{"ret":200,"msg":"设置好友权限成功"}'.encode()
-TICK = os.sysconf("SC_CLK_TCK")
+REPRESENTATIVE = ("gewe contacts/setFriendPermissions", "dingtalk friendswitch/update", "eggjs_im searchUser",
+                  "eggjs_im goodfriendlist")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def capture(case: Case, port: int) -> dict[str, Any]:
+    """chatsim's first answer to the case, as bare.py will replay it."""
+    method, path, headers, body = case.request(10**5)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(method, path, body=body or None, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        kept = {key: value for key, value in resp.getheaders()
+                if key.lower() not in ("date", "server", "content-length")}
+    finally:
+        conn.close()
+    problem = check(case, resp.status, json.loads(data))
+    if problem:
+        raise RuntimeError(problem)
+    return {"method": method, "path": path.split("?")[0], "tenant": headers["X-Chatsim-Tenant"],
+            "status": resp.status, "headers": kept, "body": base64.b64encode(data).decode()}
 
 
-def wait_for_port(port: int, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on {port}")
+def journal_codes(port: int, case: Case) -> list[Any]:
+    """The codes chatsim journaled for the case's own requests (not its setup's login)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", f"/_chatsim/journal?tenant={case.tenant}&limit=300")
+        records = json.loads(conn.getresponse().read())["records"]
+    finally:
+        conn.close()
+    path = case.request(0)[1].split("?")[0]
+    return [record["response"]["vendor_code"] for record in records if record["request"]["path"] == path]
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
+def verify_load(case: Case, port: int) -> None:
+    """The load was the answer the case names: every journaled answer is its success (or, for an
+    error case, the same error each time; for a ``once`` case, anything after the first)."""
+    codes = journal_codes(port, case)
+    if not codes:
+        raise RuntimeError(f"{case.name}: chatsim journaled none of the load in tenant {case.tenant}")
+    wanted = SUCCESS[case.vendor] if case.expect == "success" else codes[0]
+    wrong = [code for code in codes if code != wanted]
+    if case.once is None and wrong:
+        raise RuntimeError(f"{case.name}: the load answered {wrong[:3]}, not {wanted!r}")
 
 
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+def paired(servers: list[harness.Server], case: Case, connections: int, rounds: int, seconds: int,
+           warmup: int, use_wrk: bool, start: list[int]) -> dict[str, Any]:
+    runs: dict[str, list[dict[str, Any]]] = {server.name: [] for server in servers}
+    for server in servers if warmup else ():
+        harness.drive(case, server.port, connections, warmup, start[0], use_wrk)
+        start[0] += 10**9
+    for _ in range(rounds):
+        for server in servers:
+            runs[server.name].append(harness.measure(server, case, connections, seconds, start[0], use_wrk))
+            start[0] += 10**9
+    bare, sim = runs["bare"], runs["chatsim"]
+    ratios = [s["rps"] / b["rps"] for b, s in zip(bare, sim, strict=True) if b["rps"]]
+    return {"case": case.name, "c": connections, "ratio": statistics.median(ratios),
+            "spread": (min(ratios), max(ratios)),
+            **{f"{name}_{key}": statistics.median(run[key] for run in runs[name])
+               for name in ("bare", "chatsim") for key in ("rps", "p99_ms", "cpu_us")},
+            "errors": sum(run["errors"] for run in sim)}
 
 
-def raw_request(port: int) -> bytes:
-    head = (f"POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
-            f"X-GEWE-TOKEN: {TOKEN}\r\nContent-Length: {len(BODY)}\r\n\r\n")
-    return head.encode() + BODY
+def print_row(row: dict[str, Any], note: str = "") -> None:
+    low, high = row["spread"]
+    print(f"{row['case'][:58]:<58}{row['c']:>4}{row['chatsim_rps']:>9.0f}{row['bare_rps']:>9.0f}"
+          f"{row['ratio']:>7.2f} ({low:.2f}-{high:.2f}){row['chatsim_p99_ms']:>8.2f}{row['bare_p99_ms']:>8.2f}"
+          f"{row['chatsim_cpu_us']:>8.1f}{row['bare_cpu_us']:>8.1f}  {note}", flush=True)
 
 
-def check_answer(port: int) -> None:
-    """Make sure the happy path is what gets measured, not an error path."""
-    with socket.create_connection(("127.0.0.1", port)) as sock:
-        sock.sendall(raw_request(port).replace(b"HTTP/1.1\r\n", b"HTTP/1.1\r\nConnection: close\r\n", 1))
-        data = b""
-        while chunk := sock.recv(65536):
-            data += chunk
-    body = data.split(b"\r\n\r\n", 1)[1]
-    if body != EXPECTED:
-        raise RuntimeError(f"port {port} answered {body!r}, not the success body")
-
-
-def check_journal(port: int) -> None:
-    """Make sure the load generator sent the request it was given: chatsim journals what it got and
-    what it answered, and a GeWe error would still be an HTTP 200 that wrk counts as fine."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_chatsim/journal?limit=100") as resp:
-        records = orjson.loads(resp.read())["records"]
-    for record in records:
-        got = (orjson.dumps(record["request"]["body"]), orjson.dumps(record["response"]["body"]))
-        if got != (BODY, EXPECTED):
-            raise RuntimeError(f"the load was not the happy path: sent {got[0]!r}, answered {got[1]!r}")
-
-
-def wrk_script() -> str:
-    """The request as a wrk Lua script. The body goes in a long bracket, which Lua takes verbatim:
-    JSON's own double quotes would end an ordinary Lua string and wrk would send a broken request."""
-    return (f'wrk.method = "POST"\nwrk.body = [==[{BODY.decode()}]==]\n'
-            f'wrk.headers["Content-Type"] = "application/json"\nwrk.headers["X-GEWE-TOKEN"] = "{TOKEN}"\n')
-
-
-def wrk(port: int, connections: int, seconds: int) -> dict[str, float]:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
-        fh.write(wrk_script())
-    threads = 1 if connections == 1 else max(1, min(2, (os.cpu_count() or 2) - 1))
-    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", fh.name,
-                          f"http://127.0.0.1:{port}{PATH}"], capture_output=True, text=True, check=True).stdout
-    os.unlink(fh.name)
-
-    def ms(label: str) -> float:
-        value, unit = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()  # type: ignore[union-attr]
-        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"requests": requests, "rps": rps, "p50_ms": ms("50%"), "p99_ms": ms("99%"),
-            "errors": int(non2xx.group(1)) if non2xx else 0}
-
-
-def drive(port: int, connections: int, seconds: int, use_wrk: bool) -> dict[str, float]:
-    if use_wrk:
-        return wrk(port, connections, seconds)
-    return asyncio.run(loadgen.run("127.0.0.1", port, raw_request(port), connections, seconds))
-
-
-def measure(server: dict, connections: int, seconds: int, use_wrk: bool) -> dict:
-    pid = server["proc"].pid
-    cpu_before = cpu_seconds(pid)
-    result = drive(server["port"], connections, seconds, use_wrk)
-    result["cpu_us"] = (cpu_seconds(pid) - cpu_before) / max(result["requests"], 1) * 1e6
-    result["rss_mib"] = rss_mib(pid)
-    return result
-
-
-def median_row(name: str, connections: int, runs: list[dict]) -> dict:
-    row = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
-    row["errors"] = sum(run["errors"] for run in runs)
-    row.update(server=name, c=connections)
-    return row
-
-
-def quartiles(values: list[float]) -> tuple[float, float]:
-    """The middle half of the paired ratios, so a reader sees how much one round can be trusted."""
-    if len(values) < 2:
-        return values[0], values[0]
-    low, _, high = statistics.quantiles(values, n=4)
-    return low, high
+HEADER = (f"{'case':<58}{'c':>4}{'sim/s':>9}{'bare/s':>9}{'ratio':>7} {'(range)':<11}{'p99 sim':>8}{'bare':>8}"
+          f"{'CPUus':>8}{'bare':>8}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    # Many short paired rounds: on a shared VM a single round's ratio ranges 0.5-1.4, and 15 rounds of
-    # 2 s kept the medians of repeated runs within a few hundredths where 7 of 3 s did not.
-    parser.add_argument("--seconds", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--connections", type=int, nargs="+", default=[1, 16, 64])
-    parser.add_argument("--journal-size", type=int, default=10_000, help="chatsim's journal ring (its default)")
-    parser.add_argument("--python-load", action="store_true", help="use the Python generator even if wrk exists")
+    parser.add_argument("--quick", action="store_true", help="a short run: 1 round of 1 s, no warm-up, c=64 only")
+    # wrk takes whole seconds
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=1)
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--connections", type=int, nargs="+", default=[64])
+    parser.add_argument("--long-rounds", type=int, default=5)
+    parser.add_argument("--long-seconds", type=int, default=2)
+    parser.add_argument("--long-connections", type=int, nargs="+", default=[1, 64, 256])
+    parser.add_argument("--only", nargs="*", default=None, help="case names (substrings) to run")
+    parser.add_argument("--root", type=Path, default=harness.ROOT, help="the chatsim checkout to measure")
+    parser.add_argument("--skip-extras", action="store_true")
+    parser.add_argument("--python-load", action="store_true", help="the Python generator even where wrk is")
+    parser.add_argument("--json", type=Path, help="also write every row here")
     args = parser.parse_args()
-    use_wrk = shutil.which("wrk") is not None and not args.python_load
-    python = sys.executable
-    bare_port, sim_port = free_port(), free_port()
-    servers = {
-        "bare aiohttp": {"port": bare_port, "cmd": [python, "bench/bare.py", "--port", str(bare_port)]},
-        "chatsim": {"port": sim_port, "cmd": [python, "-m", "chatsim", "serve", "--quiet", "--port", str(sim_port),
-                                              "--scenario", str(SCENARIO), "--journal-size", str(args.journal_size)]},
-    }
-    rows: dict[str, list[dict]] = {name: [] for name in servers}
+    if args.quick:
+        args.rounds, args.seconds, args.warmup, args.long_rounds, args.long_seconds = 1, 1, 0, 1, 1
+        args.long_connections = [64]
+    use_wrk = harness.WRK is not None and not args.python_load
+    cases = [case for case in CASES if args.only is None or any(part in case.name for part in args.only)]
+    started = time.monotonic()
+    sim_port, bare_port, recv_port = harness.free_port(), harness.free_port(), harness.free_port()
+    receiver = harness.Server("receiver", [sys.executable, str(harness.ROOT / "bench" / "receiver.py"),
+                                           "--port", str(recv_port)], recv_port)
+    sim = harness.chatsim(sim_port, args.root)
+    servers = [receiver, sim]
+    rows: list[dict[str, Any]] = []
     try:
-        for server in servers.values():
-            server["proc"] = subprocess.Popen(server["cmd"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                                              stderr=subprocess.PIPE)
-        for server in servers.values():
-            wait_for_port(server["port"])
-            check_answer(server["port"])
-        for connections in args.connections:
-            runs: dict[str, list[dict]] = {name: [] for name in servers}
-            for server in servers.values():
-                drive(server["port"], connections, args.warmup, use_wrk)
-            # Rounds alternate between the servers so that a slower minute of a shared machine
-            # hits both alike; the medians are reported.
-            for _ in range(args.rounds):
-                for name, server in servers.items():
-                    runs[name].append(measure(server, connections, args.seconds, use_wrk))
-            check_journal(servers["chatsim"]["port"])
-            for name in servers:
-                rows[name].append(median_row(name, connections, runs[name]))
-            # Each chatsim round is compared with the bare round run just before it; the median of
-            # those paired ratios is far steadier than a ratio of two separately taken medians.
-            paired = [s["rps"] / b["rps"] for b, s in zip(runs["bare aiohttp"], runs["chatsim"], strict=True)]
-            rows["chatsim"][-1]["paired_ratio"] = statistics.median(paired)
-            rows["chatsim"][-1]["quartiles"] = quartiles(paired)
+        harness.wait_for_port(recv_port)
+        harness.wait_for_port(sim_port)
+        receiver_url = f"http://127.0.0.1:{recv_port}/callback"
+        prepared = [prepare(case, sim_port, receiver=receiver_url) for case in cases]
+        answers = [capture(case, sim_port) for case in prepared]
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+            json.dump(answers, fh)
+        bare = harness.Server("bare", harness.bare_cmd(bare_port, Path(fh.name)), bare_port)
+        servers.append(bare)
+        harness.wait_for_port(bare_port)
+        print(f"load: {'wrk' if use_wrk else 'Python generator'}; {len(cases)} cases, {args.rounds} paired "
+              f"rounds of {args.seconds}s at c={args.connections}; chatsim from {args.root}\n\n{HEADER}", flush=True)
+        start = [10**6]
+        for case in prepared:
+            for connections in args.connections:
+                case = prepare(case, sim_port, receiver=receiver_url)
+                row = paired([bare, sim], case, connections, args.rounds, args.seconds, args.warmup, use_wrk,
+                             start)
+                verify_load(case, sim_port)
+                row["once"] = case.once
+                rows.append(row)
+                print_row(row, f"(repeats: {case.once})" if case.once else "")
+        print(f"\n[{time.monotonic() - started:.0f}s] long rounds: {args.long_rounds} x {args.long_seconds}s\n"
+              f"{HEADER}", flush=True)
+        for case in prepared if args.long_rounds else ():
+            if case.name not in REPRESENTATIVE:
+                continue
+            for connections in args.long_connections:
+                case = prepare(case, sim_port, receiver=receiver_url)
+                row = paired([bare, sim], case, connections, args.long_rounds, args.long_seconds, max(args.warmup, 1),
+                             use_wrk, start)
+                row["long"] = True
+                rows.append(row)
+                print_row(row)
     finally:
-        for server in servers.values():
-            if "proc" in server:
-                server["proc"].terminate()
-                server["proc"].wait(timeout=10)
-    bare, sim = rows["bare aiohttp"], rows["chatsim"]
-    print(f"load: {'wrk' if use_wrk else 'Python generator (install wrk for better numbers)'}, "
-          f"median of {args.rounds} alternating {args.seconds}s rounds after a {args.warmup}s warm-up; "
-          f"POST {PATH} with validation, tenancy and journal on\n")
-    print(f"{'server':<14}{'c':>4}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'CPU us/req':>12}"
-          f"{'RSS MiB':>9}{'non-200':>9}")
-    for row in bare + sim:
-        print(f"{row['server']:<14}{row['c']:>4}{row['rps']:>10.0f}{row['p50_ms']:>9.3f}{row['p99_ms']:>9.3f}"
-              f"{row['cpu_us']:>12.1f}{row['rss_mib']:>9.1f}{row['errors']:>9}")
-    print("\nchatsim / bare")
-    for b, s in zip(bare, sim, strict=True):
-        low, high = s["quartiles"]
-        print(f"  c={b['c']:<3} throughput ratio {s['paired_ratio']:.2f} (median of paired rounds; "
-              f"half of them {low:.2f}-{high:.2f})   "
-              f"CPU-per-request ratio (bare/chatsim) {b['cpu_us'] / s['cpu_us']:.2f}")
+        for server in servers:
+            server.stop()
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
+    print(f"\n[{time.monotonic() - started:.0f}s] table done", flush=True)
+    if not args.skip_extras:
+        extras.run_all(args.root, quick=args.quick)
+    print(f"\n[{time.monotonic() - started:.0f}s] done", flush=True)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ carry a fastjsonschema validator, so a request costs a dict lookup and a few com
 of the spec walk openapi-core does every time (measured 35x slower than bare aiohttp here).
 """
 
+import json
 import re
 from collections.abc import Callable
 from functools import cache
@@ -22,10 +23,16 @@ _OPENAPI_ONLY = {"example", "examples", "xml", "externalDocs", "discriminator", 
 _KNOWN_FORMATS = {"date-time", "date", "email", "hostname", "ipv4", "ipv6", "uri", "uuid", "regex"}
 
 
+# libyaml's parser where it is installed: the pure-Python one took ~400 ms of every start-up on the
+# four specs, libyaml ~90 ms, for the same documents (tests/test_specs.py holds them equal).
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @cache
 def load_document(path: Path) -> dict[str, Any]:
+    """A spec, parsed once per process (every app built in it shares the document)."""
     with path.open(encoding="utf-8") as fh:
-        doc: dict[str, Any] = yaml.safe_load(fh)
+        doc: dict[str, Any] = yaml.load(fh, Loader=LOADER)  # noqa: S506 - a safe loader, C or Python
     return doc
 
 
@@ -68,7 +75,16 @@ def to_json_schema(schema: Any) -> Any:
 
 
 def _compile(schema: dict[str, Any]) -> Callable[[Any], Any]:
-    return fastjsonschema.compile(schema, use_default=False, use_formats=True)
+    """One validator per distinct schema: most of the ~780 fields of the four specs are a handful of
+    shapes (a string, a bounded integer), and compiling was a third of start-up."""
+    key = json.dumps(schema, sort_keys=True)
+    validator = _VALIDATORS.get(key)
+    if validator is None:
+        validator = _VALIDATORS[key] = fastjsonschema.compile(schema, use_default=False, use_formats=True)
+    return validator
+
+
+_VALIDATORS: dict[str, Callable[[Any], Any]] = {}
 
 
 # What a vendor can store: Java's int and long behind GeWe and DingTalk. A spec opts every integer

@@ -8,14 +8,17 @@ in no key (digits, symbols, emoji, accented letters) goes to `#`, listed last.
 
 Here pypinyin stands in for sort-word's character table, with each character's most common reading:
 for a polyphonic character sort-word may pick a rarer reading that sorts first (长 is C there, Z here).
-A scenario pins single characters (``pinyin_initials``) where the two disagree.
+A scenario pins single characters (``pinyin_initials``) where the two disagree. Only a name's first
+character counts, so pypinyin's answers are kept as a table of one letter per character
+(``initials.json``, checked against pypinyin by tests/eggjs_im/test_initials.py): importing pypinyin
+itself was 55 MiB and ~0.35 s of every start-up.
 """
 
+import json
 from collections.abc import Mapping
 from functools import cache
+from pathlib import Path
 from typing import Any
-
-from pypinyin import Style, lazy_pinyin
 
 from chatsim.vendors.eggjs_im.errors import EggError
 
@@ -29,10 +32,15 @@ _REGEXP_ERRORS = {
 }
 
 
+TABLE = Path(__file__).parent / "initials.json"
+FIRST, LAST = 0x4E00, 0x9FFF  # the CJK Unified Ideographs block: what sort-word's keys hold
+
+
 @cache
-def _pinyin_initial(char: str) -> str:
-    letter = lazy_pinyin(char, style=Style.FIRST_LETTER)[0][:1].upper()
-    return letter if "A" <= letter <= "Z" else OTHERS
+def _letters() -> str:
+    """One letter (or ``#``) per character from FIRST to LAST, read on the first friend list."""
+    letters: str = json.loads(TABLE.read_text(encoding="utf-8"))["letters"]
+    return letters
 
 
 def initial(name: str, overrides: Mapping[str, str], regexp_quirk: bool) -> str:
@@ -47,8 +55,8 @@ def initial(name: str, overrides: Mapping[str, str], regexp_quirk: bool) -> str:
         return overrides[char]
     if char.isascii() and char.isalpha():
         return char.upper()
-    if "\u4e00" <= char <= "\u9fff":
-        return _pinyin_initial(char)
+    if char and FIRST <= ord(char) <= LAST:
+        return _letters()[ord(char) - FIRST]
     return OTHERS
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from chatsim.context import TenantContext
 from chatsim.vendors.eggjs_im.errors import EggError
 from chatsim.vendors.eggjs_im.model import grouping, tokens
+from chatsim.vendors.eggjs_im.model.verified import VerifiedTokens
 
 DEFAULT_AVATAR = "https://thinkphp-all.oss-cn-hangzhou.aliyuncs.com/public/67b3001b2aedd.png"
 DEFAULT_SECRET = "qhdgw@45ncashdaksh2!#@3nxjdas*_259"  # config.jwt.secret of the course, public
@@ -118,6 +119,12 @@ class EggjsImWorld:
         self.sessions: dict[int, str] = {}  # redis chat_user_<id> -> the one live token
         self.scenario_passwords: dict[str, str] = {}  # for the start-up banner only
         self._last_id = {"user": 0, "user_info": 0, "goodfriend": 0, "goodfriendapply": 0}
+        # Indexes the backend's MySQL has and a scan would not: building or serving a world of
+        # thousands of users must not cost in proportion to everyone else's rows.
+        self._by_username: dict[str, User] = {}  # folded as the collation compares; first row wins
+        self._friends_of: dict[int, list[GoodFriend]] = {}  # user_id -> rows, in id order
+        self._applies_to: dict[int, list[GoodFriendApply]] = {}  # friend_id -> rows, in id order
+        self._verified = VerifiedTokens()
 
     # -- rendering ---------------------------------------------------------------------------------
 
@@ -177,6 +184,7 @@ class EggjsImWorld:
         user = User(self._next_id("user"), self.ctx.ids.uuid4(), username, tokens.hash_password(password), now,
                     updated=now, **columns)
         self.users[user.id] = user
+        self._by_username.setdefault(self._fold(username), user)
         return user
 
     def add_user_info(self, user: User, **columns: Any) -> UserInfo:
@@ -188,12 +196,14 @@ class EggjsImWorld:
         now = self.now()
         row = GoodFriend(self._next_id("goodfriend"), user_id, friend_id, now, nickname, updated=now, **columns)
         self.goodfriend[(user_id, friend_id)] = row
+        self._friends_of.setdefault(user_id, []).append(row)
         return row
 
     def add_apply(self, user_id: int, friend_id: int, nickname: str, status: str = "pending") -> GoodFriendApply:
         now = self.now()
         row = GoodFriendApply(self._next_id("goodfriendapply"), user_id, friend_id, now, nickname, status, now)
         self.goodfriendapply[row.id] = row
+        self._applies_to.setdefault(friend_id, []).append(row)
         return row
 
     def _save(self, row: GoodFriend | GoodFriendApply, **changes: Any) -> None:
@@ -203,11 +213,13 @@ class EggjsImWorld:
                 setattr(row, name, value)
             row.updated = self.now()
 
+    def _fold(self, username: str) -> str:
+        return username.casefold() if self.settings.case_insensitive else username
+
     def find_user(self, username: str) -> User | None:
-        """`findOne({where:{username}})` under MySQL's case-insensitive collation (configurable)."""
-        fold = str.casefold if self.settings.case_insensitive else str
-        wanted = fold(username)
-        return next((u for u in self.users.values() if fold(u.username) == wanted), None)
+        """`findOne({where:{username}})` under MySQL's case-insensitive collation (configurable):
+        the first row in id order whose name compares equal."""
+        return self._by_username.get(self._fold(username))
 
     # -- sessions ----------------------------------------------------------------------------------
 
@@ -215,6 +227,7 @@ class EggjsImWorld:
         """Sign the full row (password hash included) and make it the user's only live token."""
         token = tokens.sign({**self.user_row(user), "iat": self.now()}, self.settings.jwt_secret)
         self.sessions[user.id] = token
+        self._verified.remember(user.id, token, tokens.claims(token))
         return token
 
     def open_session(self, user: User) -> dict[str, Any]:
@@ -230,8 +243,11 @@ class EggjsImWorld:
         """The chatUserAuth middleware, in its order: header, JWT, redis, user row."""
         if not token:
             raise EggError("您没有权限访问即时通讯接口")
+        payload = self._verified.get(token)  # a live token's claims, kept when it was issued
         try:
-            payload = tokens.verify(token, self.settings.jwt_secret, self.ctx.clock.now())
+            if payload is None:
+                payload = tokens.decode(token, self.settings.jwt_secret)
+            tokens.check_times(payload, self.ctx.clock.now())
         except tokens.TokenExpired:
             raise EggError("Token已过期！请重新获取令牌") from None
         except tokens.TokenInvalid:
@@ -263,6 +279,7 @@ class EggjsImWorld:
 
     def logout(self, me: User) -> bool:
         self.sessions.pop(me.id, None)
+        self._verified.forget(me.id)
         return True
 
     def search(self, keyword: str) -> list[dict[str, Any]]:
@@ -277,14 +294,13 @@ class EggjsImWorld:
         target = self.users.get(friend_id)
         if target is None or target.status != 1:
             raise EggError("添加的好友不存在")
-        if any(a.user_id == me.id and a.friend_id == friend_id and a.status in ("pending", "agree")
-               for a in self.goodfriendapply.values()):
+        if any(a.user_id == me.id and a.status in ("pending", "agree") for a in self._applies_to.get(friend_id, ())):
             raise EggError("您已经申请过了，请勿重复申请")
         self.add_apply(me.id, friend_id, nickname)
         return "ok"
 
     def list_applies(self, me: User, page: int, limit: int) -> dict[str, Any]:
-        mine = [a for a in self.goodfriendapply.values() if a.friend_id == me.id]
+        mine = self._applies_to.get(me.id, [])
         alldata = []
         for row in page_of(mine, page, limit):
             applicant = self.users[row.user_id]
@@ -308,7 +324,7 @@ class EggjsImWorld:
         return "ok"
 
     def friend_list(self, me: User, page: int, limit: int) -> dict[str, Any]:
-        mine = [g for g in self.goodfriend.values() if g.user_id == me.id]
+        mine = self._friends_of.get(me.id, [])
         rows = []
         for row in page_of(mine, page, limit):
             friend = self.users[row.friend_id]

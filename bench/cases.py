@@ -1,0 +1,221 @@
+"""What ``make bench`` and ``make instructions`` send: one case per implemented operation of every
+vendor, on its happy path in the demo world, plus each vendor's auth and validation failures.
+
+Every case runs in a tenant of its own (``X-Chatsim-Tenant``), so what one case changes (a remark,
+a star, a registered user) never moves another case off its happy path. A case that cannot
+succeed twice with the same bytes says how it varies: ``{n}`` in its body or path becomes a fresh
+number for every request (a new username, a new phone). ``{token}`` is filled in once, before the
+case runs, from the answer of its ``setup`` (an egg.js login, a DingTalk gettoken). The few
+operations whose success consumes the state it needs (a logout, deleting a friend, accepting an
+application) are ``once``: their repeats answer that operation's own business error, which is what
+the throughput table measures for them (and says so); the instruction counts measure their
+success with one fresh tenant per request.
+
+Standard library only: bench/instructions.py runs it under a plain python3 too.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import urllib.parse
+from dataclasses import dataclass, field, replace
+
+GEWE_TOKEN = "6c3a2b5f8e9d4c1a9b7e0f2d3c4b5a69"
+APP = "wx_wR_U4zPj2M_OTS3BCyoE4"
+ROOM = "34757816141@chatroom"
+FRIEND = "wxid_phyyedw9xap22"
+CHAT = "chatdafe234sdf3sdf"
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+# What each vendor journals as the code of a success.
+SUCCESS = {"gewe": 200, "dingtalk": 0, "eggjs_im": "ok"}
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str  # "vendor operation" or "vendor operation: what goes wrong"
+    vendor: str
+    method: str
+    path: str
+    body: str = ""
+    content_type: str | None = JSON
+    headers: tuple[tuple[str, str], ...] = ()
+    setup: str | None = None  # "egg:<user>" logs in, "ding:<appkey>:<secret>" gets a token
+    once: str | None = None  # what its repeats answer, for an operation that succeeds once per state
+    expect: str = "success"  # or "error": the first answer's code, every time
+    tenant: str = ""
+    filled: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def slug(self) -> str:
+        return re.sub(r"[^A-Za-z0-9]+", "-", self.name).strip("-").lower()[:64]
+
+    def request(self, n: int, tenant: str | None = None) -> tuple[str, str, dict[str, str], bytes]:
+        """(method, path, headers, body) of the request numbered ``n`` (a placeholder that
+        ``prepare`` has not filled stays as it is)."""
+        values = _Fill(n=str(n), **self.filled)
+        headers = {"X-Chatsim-Tenant": tenant or self.tenant or self.slug}
+        if self.content_type is not None:
+            headers["Content-Type"] = self.content_type
+        headers.update((key, value.format_map(values)) for key, value in self.headers)
+        return (self.method, self.path.format_map(values), headers, self.body.format_map(values).encode())
+
+
+class _Fill(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _gewe(op: str, body: dict[str, object] | None = None, what: str = "", **kw: object) -> Case:
+    payload = {"appId": APP, **(body or {})}
+    return Case(f"gewe {op}{what}", "gewe", "POST", f"/gewe/v2/api/{op}", _json(payload),
+                headers=(("X-GEWE-TOKEN", GEWE_TOKEN),), **kw)  # type: ignore[arg-type]
+
+
+def _json(payload: dict[str, object]) -> str:
+    """Compact JSON with the braces doubled, as str.format wants them."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).replace("{", "{{").replace("}", "}}")
+    return re.sub(r"\{\{(\w+)\}\}", r"{\1}", text)
+
+
+DING = "ding:dingdemoappkey:dingdemoappsecret"
+DING_Q = "?access_token={token}"
+
+
+def _ding(name: str, method: str, path: str, body: dict[str, object] | None = None, query: str = "",
+          **kw: object) -> Case:
+    return Case(f"dingtalk {name}", "dingtalk", method, path + DING_Q + query, _json(body) if body is not None else "",
+                content_type=JSON if body is not None else None, setup=DING, **kw)  # type: ignore[arg-type]
+
+
+def _egg(name: str, method: str, path: str, form: str = "", user: str | None = "my01", **kw: object) -> Case:
+    headers = (("token", "{token}"),) if user else ()
+    return Case(f"eggjs_im {name}", "eggjs_im", method, path, form, content_type=FORM if form else None,
+                headers=headers, setup=f"egg:{user}" if user else None, **kw)  # type: ignore[arg-type]
+
+
+CASES: tuple[Case, ...] = (
+    _gewe("contacts/setFriendPermissions", {"wxid": FRIEND, "onlyChat": True}),
+    _gewe("contacts/setFriendRemark", {"wxid": FRIEND, "remark": "bench"}),
+    _gewe("contacts/fetchContactsList"),
+    _gewe("contacts/fetchContactsListCache"),
+    _gewe("contacts/search", {"contactsInfo": "lilei_1990"}),
+    _gewe("contacts/getBriefInfo", {"wxids": [FRIEND]}),
+    _gewe("contacts/getDetailInfo", {"wxids": [FRIEND]}),
+    _gewe("contacts/checkRelation", {"wxids": [FRIEND]}),
+    _gewe("contacts/uploadPhoneAddressList", {"phones": ["13900000000"], "opType": 1}),
+    _gewe("contacts/getPhoneAddressList"),
+    _gewe("contacts/addContacts", {"scene": 3, "option": 2, "v3": "{v3}", "v4": "{v4}", "content": "hi"},
+          setup="search:lilei_1990", once="the v4 ticket is spent"),
+    _gewe("contacts/deleteFriend", {"wxid": FRIEND}, once="not a friend any more"),
+    _gewe("group/getChatroomMemberList", {"chatroomId": ROOM}),
+    _gewe("group/getChatroomMemberDetail", {"chatroomId": ROOM, "memberWxids": [FRIEND]}),
+    _gewe("group/addGroupMemberAsFriend", {"chatroomId": ROOM, "memberWxid": "wxid_chenjing", "content": "hi"}),
+    _gewe("login/checkOnline"),
+    _gewe("login/deviceList"),
+    _gewe("login/reconnection"),
+    _gewe("login/getLoginQrCode", setup="logout:"),
+    _gewe("login/checkLogin", {"uuid": "{uuid}"}, setup="qr:"),
+    _gewe("login/dialogLogin", setup="logout:"),
+    _gewe("login/logout", once="offline already"),
+    Case("gewe tools/getTokenId", "gewe", "POST", "/gewe/v2/api/tools/getTokenId", ""),
+    _gewe("tools/setCallback", {"token": GEWE_TOKEN, "callbackUrl": "{receiver}"}),
+    _gewe("login/setCallback", {"token": GEWE_TOKEN, "callbackUrl": "{receiver}"}),
+    Case("gewe setFriendPermissions: no token", "gewe", "POST", "/gewe/v2/api/contacts/setFriendPermissions",
+         _json({"appId": APP, "wxid": FRIEND, "onlyChat": True}), expect="error"),
+    _gewe("contacts/setFriendPermissions", {"wxid": FRIEND, "onlyChat": "yes"}, ": onlyChat not a boolean",
+          expect="error"),
+    Case("dingtalk gettoken", "dingtalk", "GET", "/gettoken?appkey=dingdemoappkey&appsecret=dingdemoappsecret",
+         content_type=None),
+    _ding("friendswitch/update", "POST", "/topapi/chat/member/friendswitch/update",
+          {"chatid": CHAT, "is_prohibit": True}),
+    _ding("updategroupnick", "POST", "/topapi/chat/updategroupnick",
+          {"chatid": CHAT, "userid": "user123", "group_nick": "bench"}),
+    _ding("chat/create", "POST", "/chat/create", {"name": "bench", "owner": "manager4220",
+                                                  "useridlist": ["manager4220", "user123"]}),
+    _ding("chat/get", "GET", "/chat/get", query=f"&chatid={CHAT}"),
+    _ding("chat/update", "POST", "/chat/update", {"chatid": CHAT, "name": "bench"}),
+    Case("dingtalk friendswitch/update: bad token", "dingtalk", "POST",
+         "/topapi/chat/member/friendswitch/update?access_token=nosuchtoken",
+         _json({"chatid": CHAT, "is_prohibit": True}), expect="error"),
+    _ding("friendswitch/update: is_prohibit not a boolean", "POST", "/topapi/chat/member/friendswitch/update",
+          {"chatid": CHAT, "is_prohibit": "yes"}, expect="error"),
+    _egg("loginChat", "POST", "/api/loginChat", "username=my03&password=123456", user=None),
+    _egg("regChat", "POST", "/api/regChat", "username=b{n}&password=123456", user=None),
+    _egg("searchUser", "POST", "/api/chat/searchUser", "keyword=my"),
+    _egg("goodfriendlist", "GET", "/api/chat/goodfriendlist/1"),
+    _egg("getgoodfriendinfo", "GET", "/api/chat/getgoodfriendinfo/2"),
+    _egg("listapplyfriend", "GET", "/api/chat/listapplyfriend/1"),
+    _egg("setblackgoodfriend", "POST", "/api/chat/setblackgoodfriend/2"),
+    _egg("setstargoodfriend", "POST", "/api/chat/setstargoodfriend/2"),
+    _egg("setmeOrfriendCanSee", "POST", "/api/chat/setmeOrfriendCanSee/2", "friendlookme=1&melookfriend=0"),
+    _egg("applyfriend", "POST", "/api/chat/applyfriend", "friend_id=3&nickname=bench", once="applied already"),
+    _egg("handleapply", "POST", "/api/chat/handleapply/1", "status=agree&nickname=bench", once="handled already"),
+    _egg("logout", "POST", "/api/chat/logout", once="the token is not live any more"),
+    _egg("searchUser: no token", "POST", "/api/chat/searchUser", "keyword=my", user=None, expect="error"),
+    _egg("applyfriend: friend_id not an integer", "POST", "/api/chat/applyfriend", "friend_id=abc",
+         expect="error"),
+)
+
+
+def _call(port: int, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, object]]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(method, path, body=body or None, headers=headers)
+        resp = conn.getresponse()
+        return resp.status, json.loads(resp.read() or b"null")
+    finally:
+        conn.close()
+
+
+def prepare(case: Case, port: int, tenant: str | None = None, receiver: str = "") -> Case:
+    """The case with its tenant reset to the demo world and its placeholders filled in."""
+    tenant = tenant or case.tenant or case.slug
+    _call(port, "POST", f"/_chatsim/tenants/{tenant}/reset", {}, b"")
+    filled = {"receiver": receiver}
+    kind, _, arg = (case.setup or "").partition(":")
+    gewe = {"X-Chatsim-Tenant": tenant, "Content-Type": JSON, "X-GEWE-TOKEN": GEWE_TOKEN}
+    app = json.dumps({"appId": APP}).encode()
+    if kind == "egg":
+        _, body = _call(port, "POST", "/api/loginChat", {"X-Chatsim-Tenant": tenant, "Content-Type": FORM},
+                        f"username={arg}&password=123456".encode())
+        filled["token"] = body["data"]["token"]  # type: ignore[index]
+    elif kind == "ding":
+        key, secret = arg.split(":")
+        _, body = _call(port, "GET", f"/gettoken?appkey={key}&appsecret={secret}", {"X-Chatsim-Tenant": tenant}, b"")
+        filled["token"] = urllib.parse.quote(str(body["access_token"]), safe="")
+    elif kind == "search":
+        _, body = _call(port, "POST", "/gewe/v2/api/contacts/search", gewe,
+                        json.dumps({"appId": APP, "contactsInfo": arg}).encode())
+        filled.update(v3=body["data"]["v3"], v4=body["data"]["v4"])  # type: ignore[index]
+    elif kind in ("qr", "logout"):
+        _call(port, "POST", "/gewe/v2/api/login/logout", gewe, app)
+        if kind == "qr":
+            _, body = _call(port, "POST", "/gewe/v2/api/login/getLoginQrCode", gewe, app)
+            filled["uuid"] = body["data"]["uuid"]  # type: ignore[index]
+    elif kind:
+        raise ValueError(f"unknown setup {case.setup!r}")
+    return replace(case, tenant=tenant, filled=filled)
+
+
+def check(case: Case, status: int, body: object) -> str | None:
+    """What is wrong with a first answer for this case, or None."""
+    code = _code(case.vendor, body)
+    if case.expect == "success" and code != SUCCESS[case.vendor]:
+        return f"{case.name}: answered {status} {json.dumps(body, ensure_ascii=False)[:300]}"
+    if case.expect == "error" and code == SUCCESS[case.vendor]:
+        return f"{case.name}: succeeded where it should fail"
+    return None
+
+
+def _code(vendor: str, body: object) -> object:
+    if not isinstance(body, dict):
+        return None
+    return {"gewe": body.get("ret"), "dingtalk": body.get("errcode"), "eggjs_im": body.get("msg")}[vendor]
+
+
+def first_answer(case: Case, port: int, n: int = 100_000) -> tuple[int, object]:
+    method, path, headers, body = case.request(n)
+    return _call(port, method, path, headers, body)

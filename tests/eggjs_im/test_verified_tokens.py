@@ -1,0 +1,88 @@
+"""The verified-token cache (model/verified.py) answers what verifying every time answers, and the
+standard-library signing (model/tokens.py) makes PyJWT's tokens byte for byte.
+
+Every request with a token is tried twice and more, so the first (verified by PyJWT) and the later
+ones (from the cache) are compared; tokens that stop being live must fail the same way after they
+had been cached.
+"""
+
+import json
+from typing import Any
+
+import jwt
+import pytest
+
+from chatsim.vendors.eggjs_im.model import tokens
+from chatsim.vendors.eggjs_im.model.verified import VerifiedTokens
+from tests.eggjs_im.conftest import MakeEgg, users
+
+PUBLIC_SECRET = "qhdgw@45ncashdaksh2!#@3nxjdas*_259"
+INVALID = (400, {"msg": "fail", "data": "Token 令牌不合法！"})
+
+
+async def test_a_cached_token_answers_as_the_first_verification_did(make_egg: MakeEgg):
+    egg = await make_egg({"users": users("my01", "my02")})
+    token = await egg.login("my01")
+    answers = [await egg.post("/api/chat/searchUser", token, data={"keyword": "my"}) for _ in range(3)]
+    assert answers[0][0] == 200
+    assert answers[1:] == answers[:1] * 2
+
+
+async def test_tokens_that_stop_being_live_fail_after_being_cached(make_egg: MakeEgg):
+    egg = await make_egg({"users": users("my01")})
+    first = await egg.login("my01")
+    assert (await egg.post("/api/chat/searchUser", first, data={"keyword": "my"}))[0] == 200
+    await egg.advance(1)
+    second = await egg.login("my01")
+    for _ in range(2):
+        assert await egg.post("/api/chat/searchUser", first, data={"keyword": "my"}) == INVALID
+        assert (await egg.post("/api/chat/searchUser", second, data={"keyword": "my"}))[0] == 200
+    assert await egg.post("/api/chat/logout", second) == (200, {"msg": "ok", "data": True})
+    for _ in range(2):
+        assert await egg.post("/api/chat/searchUser", second, data={"keyword": "my"}) == INVALID
+    await egg.advance(1)
+    third = await egg.login("my01")
+    assert (await egg.post("/api/chat/searchUser", third, data={"keyword": "my"}))[0] == 200
+
+
+async def test_a_tampered_copy_of_a_cached_token_is_verified_and_refused(make_egg: MakeEgg):
+    egg = await make_egg({"users": users("my01")})
+    token = await egg.login("my01")
+    assert (await egg.post("/api/chat/searchUser", token, data={"keyword": "my"}))[0] == 200
+    payload = jwt.decode(token, PUBLIC_SECRET, algorithms=["HS256"])
+    forged = jwt.encode(payload, "another secret, long enough for PyJWT")
+    head, body, signature = token.split(".")
+    for bad in (forged, f"{head}.{body}.{signature[:-2]}", token + "A", token.upper()):
+        assert await egg.post("/api/chat/searchUser", bad, data={"keyword": "my"}) == INVALID, bad
+
+
+def test_the_cache_keeps_one_token_per_user():
+    cache = VerifiedTokens()
+    cache.remember(1, "a", {"id": 1})
+    cache.remember(1, "b", {"id": 1})
+    cache.remember(2, "c", {"id": 2})
+    assert (cache.get("a"), cache.get("b"), len(cache)) == (None, {"id": 1}, 2)
+    cache.forget(1)
+    cache.forget(1)
+    assert (cache.get("b"), cache.get("c"), len(cache)) == (None, {"id": 2}, 1)
+
+
+class _StringifyLikeJs(json.JSONEncoder):
+    """What the plain path gave PyJWT: JSON.stringify keeps non-ASCII text as UTF-8."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["ensure_ascii"] = False
+        super().__init__(**kwargs)
+
+
+@pytest.mark.filterwarnings("ignore:The HMAC key")
+@pytest.mark.parametrize("secret", [PUBLIC_SECRET, "s", "密钥 with spaces", "x" * 100])
+def test_signing_with_the_standard_library_is_pyjwts_token(secret: str):
+    payloads = [{"id": 1, "username": "my01", "nickname": "魂牵一梦", "mobile": None, "iat": 1752378365},
+                {"id": 2**40, "nickname": "\u2028 \"quoted\" \\ 😀", "order": 50, "avatar": "https://x/y?z=1&w"},
+                {}]
+    for payload in payloads:
+        token = tokens.sign(payload, secret)
+        assert token == jwt.encode(payload, secret, algorithm="HS256", json_encoder=_StringifyLikeJs)
+        # the claims kept for a token just issued are what PyJWT's verification decodes
+        assert tokens.claims(token) == jwt.decode(token, secret, algorithms=["HS256"])
