@@ -16,7 +16,7 @@ import jsonschema
 import yaml
 
 from chatsim.contract import Vendor
-from chatsim.paths import SCENARIOS_DIR
+from chatsim.paths import scenario_search_path
 
 _CORE_SCHEMA = json.loads((Path(__file__).parent / "scenario.schema.json").read_text(encoding="utf-8"))
 
@@ -129,18 +129,21 @@ SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-/]{0,199}$")
 
 
 def resolve_name(name: str) -> Path:
-    """A scenario named by a request: only ``.yaml``/``.yml`` files inside ``scenarios/``, the name
-    checked before the filesystem is touched (no NUL, no control characters, no absurd length)."""
+    """A scenario named by a request: only ``.yaml``/``.yml`` files inside the scenarios
+    directories (``chatsim.paths.scenario_search_path``, first match wins), the name checked before
+    the filesystem is touched (no NUL, no control characters, no absurd length). Messages say
+    ``scenarios/``, never the server's own path."""
     if not SAFE_NAME.match(name) or ".." in name.split("/"):
         raise ScenarioError(name[:80], "", "a scenario name is 1-200 of A-Z a-z 0-9 _ . - / naming a .yaml file "
                             "inside scenarios/")
-    root = SCENARIOS_DIR.resolve()
-    candidate = (root / name).resolve()
-    if not candidate.is_relative_to(root) or candidate.suffix not in (".yaml", ".yml"):
+    if Path(name).suffix not in (".yaml", ".yml"):
         raise ScenarioError(name, "", "only .yaml files inside scenarios/ can be loaded")
-    if not candidate.is_file():
-        raise ScenarioError(name, "", "no such scenario in scenarios/")
-    return candidate
+    for folder in scenario_search_path():
+        root = folder.resolve()
+        candidate = (root / name).resolve()
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return candidate
+    raise ScenarioError(name, "", "no such scenario in scenarios/")
 
 
 def clock_start(value: Any) -> float | None:

@@ -5,7 +5,7 @@ import re
 import subprocess
 import sys
 
-from chatsim.paths import ROOT
+from tests.repo import ROOT
 
 
 def test_readme_examples_pass_in_an_empty_folder(tmp_path):

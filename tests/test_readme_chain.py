@@ -1,7 +1,7 @@
 """The README's listing of the request chain is what ``chatsim chain`` prints from the code."""
 
 from chatsim.chain import describe
-from chatsim.paths import ROOT
+from tests.repo import ROOT
 
 
 def test_the_readme_shows_the_chain_the_code_has():
