@@ -1,17 +1,14 @@
 """The README's "Use it in your tests" examples, copied into an empty folder as a new user would,
 run and pass."""
 
-import re
 import subprocess
 import sys
 
-from tests.repo import ROOT
+from tests.repo import readme_plugin_examples
 
 
 def test_readme_examples_pass_in_an_empty_folder(tmp_path):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Use it in your tests"):readme.index("## Callback sink")]
-    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    blocks = readme_plugin_examples()
     assert len(blocks) == 3
     for number, block in enumerate(blocks):
         (tmp_path / f"test_readme_{number}.py").write_text(block, encoding="utf-8")
