@@ -139,10 +139,15 @@ def _listen(args: argparse.Namespace) -> int:
     return run(args.host, args.port, args.forward, args.save, not args.no_check)
 
 
+def _local_url() -> str:
+    """The chatsim on this machine (or container): 127.0.0.1 on CHATSIM_PORT, else 7001."""
+    return f"http://127.0.0.1:{os.environ.get('CHATSIM_PORT') or 7001}"
+
+
 def _health(args: argparse.Namespace) -> int:
     from chatsim.toolkit.http import ChatsimError, request
 
-    url = args.url or f"http://127.0.0.1:{os.environ.get('CHATSIM_PORT') or 7001}"
+    url = args.url or _local_url()
     try:
         answer = request("GET", url.rstrip("/") + "/_chatsim/health", timeout=args.timeout)
     except ChatsimError as exc:
@@ -153,6 +158,23 @@ def _health(args: argparse.Namespace) -> int:
         print(f"chatsim health: {url} answered {answer.status}", file=sys.stderr)
         return 1
     print(f"ok: chatsim {body.get('version')} at {url}, {len(body.get('tenants', []))} tenants")
+    return 0
+
+
+def _journal(args: argparse.Namespace) -> int:
+    from chatsim.toolkit.http import ChatsimError
+    from chatsim.toolkit.journal_tail import line, stream
+
+    records = stream(args.url or _local_url(), tenant=args.tenant, vendor=args.vendor, backlog=max(args.limit, 0),
+                     follow=args.follow, token=args.admin_token or os.environ.get("CHATSIM_ADMIN_TOKEN"))
+    try:
+        for record, seen in records:
+            print(line(record, seen), flush=True)
+    except ChatsimError as exc:
+        print(f"chatsim journal: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
     return 0
 
 
@@ -205,6 +227,17 @@ def _toolkit_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]"
     _option(health, "--url", "chatsim to ask (none: http://127.0.0.1 on CHATSIM_PORT, else 7001)", metavar="URL")
     _option(health, "--timeout", "seconds to wait for the answer", type=float, default=3.0)
     health.set_defaults(func=_health)
+    journal = sub.add_parser("journal", help="one readable line per request: wall and virtual time, tenant, vendor, "
+                             "operation, status, vendor code, ms, violations")
+    _option(journal, "--url", "chatsim to read (none: http://127.0.0.1 on CHATSIM_PORT, else 7001)", metavar="URL")
+    _option(journal, "--follow", "keep printing requests as they arrive (a long poll; Ctrl-C stops)",
+            action="store_true")
+    _option(journal, "--tenant", "only this tenant's requests", metavar="T")
+    _option(journal, "--vendor", "only this vendor's requests", metavar="V")
+    _option(journal, "--limit", "how many past records to print first (0: none, only new ones)", type=int, default=20)
+    _option(journal, "--admin-token", "the server's admin token; env CHATSIM_ADMIN_TOKEN (never shown)",
+            metavar="TOKEN")
+    journal.set_defaults(func=_journal)
 
 
 def vendor_names() -> list[str]:
