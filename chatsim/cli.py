@@ -42,15 +42,15 @@ def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
     try:
         app = build_app(settings)
+        host = app[HOST]
+        tenant = host.registry.get("default")
     except ScenarioError as exc:
         sock.close()
-        print(f"chatsim: {exc}", file=sys.stderr)
+        print(f"chatsim: {_blamed(exc, scenarios, args.vendor_module)}", file=sys.stderr)
         return 2
     if not _loopback(args.host):
         print(f"chatsim: WARNING: listening on {args.host}, beyond loopback: anyone who can reach this port can "
               "call the simulated vendors; the admin API needs the admin token", file=sys.stderr)
-    host = app[HOST]
-    tenant = host.registry.get("default")
     print(f"chatsim {__version__} listening on http://{args.host}:{port}  (admin: /_chatsim/health)", flush=True)
     for name, vendor in host.world_vendors.items():
         for line in vendor.credentials(tenant.worlds[name]):
@@ -68,6 +68,20 @@ def _serve(args: argparse.Namespace) -> int:
     gc.freeze()
     web.run_app(app, sock=sock, access_log=None, print=None)
     return 0
+
+
+def _blamed(error: Exception, paths: list[Path], vendor_modules: list[str]) -> Exception:
+    """A world builder's error, which names its vendor, told as the file's that brings it in."""
+    from chatsim.scenarios import ScenarioError, blame, read_file
+    from chatsim.tenants import Tenant
+    from chatsim.vendors.registry import discover
+
+    if not isinstance(error, ScenarioError) or error.source in map(str, paths):
+        return error
+    vendors = discover(vendor_modules)
+    docs = [read_file(path, vendors) for path in paths]
+    return blame(error, [str(path) for path in paths], lambda count: Tenant("check", docs[:count], vendors, 0, None)
+                 .close())
 
 
 def scenario_file(value: str) -> Path:
@@ -101,9 +115,9 @@ def _check_scenario(args: argparse.Namespace) -> int:
     for path in args.files:
         try:
             doc = read_file(path, vendors)
-            Tenant("check", [doc], vendors, 0, None)
+            Tenant("check", [doc], vendors, 0, None).close()
         except ScenarioError as exc:
-            print(f"invalid: {exc}")
+            print(f"invalid: {exc if exc.source == str(path) else exc.named(str(path))}")
             status = 1
         else:
             print(f"ok: {path}")

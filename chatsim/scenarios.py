@@ -6,7 +6,7 @@ once every vendor has built its world, so a bad file never leaves a half-loaded 
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -22,9 +22,18 @@ _CORE_SCHEMA = json.loads((Path(__file__).parent / "scenario.schema.json").read_
 
 
 class ScenarioError(Exception):
-    def __init__(self, source: str, path: str, problem: str) -> None:
-        super().__init__(f"{source}: {path or '(top level)'}: {problem}")
-        self.source, self.path, self.problem = source, path, problem
+    """What is wrong with a scenario: the file (or request) it came from, the YAML path, the problem;
+    ``more`` are further (path, problem) pairs of the same file, one line each, so a person fixes
+    them all in one go. ``path`` and ``problem`` are the first."""
+
+    def __init__(self, source: str, path: str, problem: str, more: tuple[tuple[str, str], ...] = ()) -> None:
+        lines = [f"{source}: {where or '(top level)'}: {what}" for where, what in ((path, problem), *more)]
+        super().__init__("\n".join(lines))
+        self.source, self.path, self.problem, self.more = source, path, problem, more
+
+    def named(self, source: str) -> "ScenarioError":
+        """The same problems, told as the file's (a world builder knows its vendor, not the file)."""
+        return ScenarioError(source, self.path, self.problem, self.more)
 
 
 def yaml_path(parts: Any) -> str:
@@ -104,15 +113,28 @@ def parse(text: str, source: str, vendors: Mapping[str, Vendor[Any, Any]]) -> di
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise ScenarioError(source, where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    if doc is None:
-        doc = {}
+    if doc is None or doc == {}:
+        raise ScenarioError(source, "", "the scenario is empty (a scenario starts with `chatsim: 1`)")
     if not isinstance(doc, dict):
         raise ScenarioError(source, "", "a scenario is a mapping of sections")
     errors = sorted(_validator(tuple(vendors.values())).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         first = jsonschema.exceptions.best_match(errors)
-        raise ScenarioError(source, yaml_path(first.absolute_path), first.message)
+        rest = tuple((yaml_path(e.absolute_path), e.message) for e in errors if e is not first)
+        raise ScenarioError(source, yaml_path(first.absolute_path), first.message, rest)
     return doc
+
+
+def blame(error: ScenarioError, sources: list[str], builds: Callable[[int], None]) -> ScenarioError:
+    """A world builder's error (a cross-reference: a friend who is not a person, an owner outside
+    the chat) told as the file's that brings it in: the first ``n`` scenarios are built for n = 1, 2,
+    ... until one fails. Only on failure, so loading pays nothing for it."""
+    for count, source in enumerate(sources, 1):
+        try:
+            builds(count)
+        except ScenarioError as found:
+            return found.named(source)
+    return error
 
 
 def read_file(path: Path, vendors: Mapping[str, Vendor[Any, Any]], shown_as: str | None = None) -> dict[str, Any]:
