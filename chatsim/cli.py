@@ -195,7 +195,7 @@ def _journal(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     from chatsim.verify import verify
 
-    return verify(args.base_url, args.flows, args.vendor, args.var, args.junit, args.timeout)
+    return verify(args.base_url, args.flows, args.vendor, args.var, args.junit, args.timeout, fresh=args.fresh)
 
 
 def _option(parser: argparse.ArgumentParser, flag: str, help: str, env: str | None = None,
@@ -235,6 +235,9 @@ def _toolkit_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]"
             metavar="NAME=VALUE")
     _option(verify, "--junit", "also write a JUnit XML report", type=Path, metavar="FILE")
     _option(verify, "--timeout", "seconds per request", type=float, default=15.0)
+    verify.add_argument("--fresh", action=argparse.BooleanOptionalAction, default=True,
+                        help="run in a tenant of its own, so flows pass again and again (dropped after a pass); "
+                             "--no-fresh runs in the tenant the base URL names; default: on")
     verify.add_argument("flows", nargs="+", type=Path, metavar="FLOW.yaml", help="flow files to run, in order")
     verify.set_defaults(func=_verify)
     health = sub.add_parser("health", help="exit 0 when a chatsim answers its health check (a container's HEALTHCHECK)")
