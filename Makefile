@@ -13,8 +13,8 @@ NB_STAMP := $(NB_VENV)/.installed
 # The wheel as a user gets it: built from this checkout, installed into a venv outside it (one per
 # checkout, so parallel worktrees do not share it); the wheel test runs chatsim from there.
 WHEEL_VENV := $(or $(TMPDIR),/tmp)/chatsim-wheel-$(shell printf %s '$(CURDIR)' | cksum | cut -d' ' -f1)
-# What the README's plugin examples import, beside chatsim itself.
-WHEEL_TEST_DEPS := pytest pytest-asyncio requests gewechat-client==0.2.2 'dingtalk-sdk[cryptography]==1.3.8'
+# What the README's plugin examples import, beside chatsim[pytest] itself.
+WHEEL_TEST_DEPS := requests gewechat-client==0.2.2 'dingtalk-sdk[cryptography]==1.3.8'
 # `make run PORT=8080 HOST=... ARGS=...`: only values given on make's command line, never an
 # inherited $$HOST or $$PORT of the shell; CHATSIM_* variables work as they do for `chatsim serve`.
 RUN_ARGS := $(if $(filter command line,$(origin HOST)),--host $(HOST)) \
@@ -45,7 +45,7 @@ wheel-venv: $(STAMP)
 	rm -rf $(WHEEL_VENV)/dist
 	$(BIN)/python -m build --outdir $(WHEEL_VENV)/dist . > $(WHEEL_VENV).build.log 2>&1 || (cat $(WHEEL_VENV).build.log; false)
 	test -x $(WHEEL_VENV)/bin/python || $(PY) -m venv $(WHEEL_VENV)
-	$(WHEEL_VENV)/bin/pip install --quiet --disable-pip-version-check $(WHEEL_VENV)/dist/chatsim-*.whl $(WHEEL_TEST_DEPS)
+	$(WHEEL_VENV)/bin/pip install --quiet --disable-pip-version-check "$$(ls $(WHEEL_VENV)/dist/chatsim-*.whl)[pytest]" $(WHEEL_TEST_DEPS)
 	$(WHEEL_VENV)/bin/pip install --quiet --disable-pip-version-check --force-reinstall --no-deps $(WHEEL_VENV)/dist/chatsim-*.whl
 
 test: $(STAMP) $(NB_STAMP) wheel-venv

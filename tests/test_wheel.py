@@ -55,4 +55,5 @@ def test_serve_from_the_wheel_answers_every_vendor_and_the_readme_examples_pass(
             run = subprocess.run([venv_bin("python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project,
                                  env=clean_env(**how), capture_output=True, text=True, timeout=180)
             assert run.returncode == 0, run.stdout + run.stderr
-            assert "4 passed" in run.stdout and "warning" not in run.stdout.lower(), run.stdout
+            shown = run.stdout + run.stderr
+            assert "4 passed" in run.stdout and "warning" not in shown.lower(), shown
