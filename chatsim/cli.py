@@ -1,4 +1,4 @@
-"""The ``chatsim`` command: serve, check-scenario, coverage, chain, listen, verify."""
+"""The ``chatsim`` command: serve, check-scenario, coverage, chain, listen, verify, journal, health."""
 
 import argparse
 import asyncio
@@ -7,8 +7,12 @@ import ipaddress
 import logging
 import os
 import sys
+from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 from chatsim import __version__
 from chatsim.paths import scenario_search_path, use_scenarios_dir
@@ -40,6 +44,9 @@ def _serve(args: argparse.Namespace) -> int:
                         check_responses=args.check_responses, vendor_modules=tuple(args.vendor_module),
                         allow_callback_hosts=tuple(args.allow_callback_host), admin_token=admin_token)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
+    from chatsim.watch import ScenarioWatch
+
+    watch = ScenarioWatch() if args.watch else None  # before the scenarios are read, so it sees them
     try:
         app = build_app(settings)
         host = app[HOST]
@@ -51,6 +58,9 @@ def _serve(args: argparse.Namespace) -> int:
     if not _loopback(args.host):
         print(f"chatsim: WARNING: listening on {args.host}, beyond loopback: anyone who can reach this port can "
               "call the simulated vendors; the admin API needs the admin token", file=sys.stderr)
+    if watch is not None:
+        watch.registry = host.registry
+        _run_in_background(app, watch.run)
     print(f"chatsim {__version__} listening on http://{args.host}:{port}  (admin: /_chatsim/health)", flush=True)
     for name, vendor in host.world_vendors.items():
         for line in vendor.credentials(tenant.worlds[name]):
@@ -68,6 +78,20 @@ def _serve(args: argparse.Namespace) -> int:
     gc.freeze()
     web.run_app(app, sock=sock, access_log=None, print=None)
     return 0
+
+
+def _run_in_background(app: "web.Application", work: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """``work()`` as a task for the app's lifetime, cancelled at shutdown."""
+    import contextlib
+
+    async def lifetime(app: "web.Application") -> AsyncIterator[None]:
+        task = asyncio.create_task(work())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    app.cleanup_ctx.append(lifetime)
 
 
 def _blamed(error: Exception, paths: list[Path], vendor_modules: list[str]) -> Exception:
@@ -287,6 +311,8 @@ def _serve_command(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -
     _option(serve, "--admin-token", "every admin call but /_chatsim/health must send it (X-Chatsim-Admin-Token or "
             "Authorization: Bearer); required beyond loopback; env CHATSIM_ADMIN_TOKEN (never shown)",
             metavar="TOKEN")
+    _option(serve, "--watch", "reload an edited scenario file into the tenants built from it (a bad edit is "
+            "reported and the old world stays)", env="WATCH", action="store_true")
     _option(serve, "--check-responses", "validate every response against its spec and record mismatches",
             env="CHECK_RESPONSES", action="store_true")
     serve.set_defaults(func=_serve)

@@ -137,14 +137,31 @@ def blame(error: ScenarioError, sources: list[str], builds: Callable[[int], None
     return error
 
 
+ReadListener = Callable[[Path, dict[str, Any]], None]
+_read_listeners: list[ReadListener] = []
+
+
+def on_read(listener: ReadListener) -> None:
+    """Be told of every scenario file read and the document made of it (``chatsim serve --watch``
+    follows files this way, whether named at start-up or loaded later with ``?file=``). For the
+    process: a server is one process."""
+    _read_listeners.append(listener)
+
+
 def read_file(path: Path, vendors: Mapping[str, Vendor[Any, Any]], shown_as: str | None = None) -> dict[str, Any]:
     """A scenario file; errors name it as ``shown_as`` (a request's name, never the server's path)."""
     source = shown_as or str(path)
+    doc = parse(read_text(path, source), source, vendors)
+    for listener in _read_listeners:
+        listener(path, doc)
+    return doc
+
+
+def read_text(path: Path, source: str) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(source, "", f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    return parse(text, source, vendors)
 
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-/]{0,199}$")
