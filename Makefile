@@ -2,17 +2,35 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Two stamps in one venv: `make run` needs only the runtime dependencies, `make test` adds the rest.
+RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 # The real NoneBot GeWe adapter needs a qrcode the main environment cannot have: a venv of its own.
 NB_VENV := .venv-nonebot
 NB_STAMP := $(NB_VENV)/.installed
 
-.PHONY: run test bench instructions lint typecheck coverage clean
+# The wheel as a user gets it: built from this checkout, installed into a venv outside it (one per
+# checkout, so parallel worktrees do not share it); the wheel test runs chatsim from there.
+WHEEL_VENV := $(or $(TMPDIR),/tmp)/chatsim-wheel-$(shell printf %s '$(CURDIR)' | cksum | cut -d' ' -f1)
+# What the README's plugin examples import, beside chatsim[pytest] itself.
+WHEEL_TEST_DEPS := requests gewechat-client==0.2.2 'dingtalk-sdk[cryptography]==1.3.8'
+# `make run PORT=8080 HOST=... ARGS=...`: only values given on make's command line, never an
+# inherited $$HOST or $$PORT of the shell; CHATSIM_* variables work as they do for `chatsim serve`.
+RUN_ARGS := $(if $(filter command line,$(origin HOST)),--host $(HOST)) \
+            $(if $(filter command line,$(origin PORT)),--port $(PORT)) $(ARGS)
 
-$(STAMP): pyproject.toml
+.PHONY: run test wheel-venv bench instructions lint typecheck coverage clean
+
+$(BIN)/python:
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,dev,fast]'
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) -e '.[fast]'
+	touch $(RUN_STAMP)
+
+$(STAMP): pyproject.toml $(RUN_STAMP)
+	$(PIP) -e '.[test,dev,fast]'
 	touch $(STAMP)
 
 $(NB_STAMP): tests/nonebot_bot/requirements.txt
@@ -20,14 +38,21 @@ $(NB_STAMP): tests/nonebot_bot/requirements.txt
 	$(NB_VENV)/bin/pip install --quiet -r tests/nonebot_bot/requirements.txt
 	touch $(NB_STAMP)
 
-run: $(STAMP)
-	$(BIN)/chatsim serve --host 127.0.0.1 --port 7001
+run: $(RUN_STAMP)
+	$(BIN)/chatsim serve $(RUN_ARGS)
 
-test: $(STAMP) $(NB_STAMP)
+wheel-venv: $(STAMP)
+	rm -rf $(WHEEL_VENV)/dist
+	$(BIN)/python -m build --outdir $(WHEEL_VENV)/dist . > $(WHEEL_VENV).build.log 2>&1 || (cat $(WHEEL_VENV).build.log; false)
+	test -x $(WHEEL_VENV)/bin/python || $(PY) -m venv $(WHEEL_VENV)
+	$(WHEEL_VENV)/bin/pip install --quiet --disable-pip-version-check "$$(ls $(WHEEL_VENV)/dist/chatsim-*.whl)[pytest]" $(WHEEL_TEST_DEPS)
+	$(WHEEL_VENV)/bin/pip install --quiet --disable-pip-version-check --force-reinstall --no-deps $(WHEEL_VENV)/dist/chatsim-*.whl
+
+test: $(STAMP) $(NB_STAMP) wheel-venv
 	$(BIN)/ruff check chatsim tests bench examples
 	$(BIN)/lint-imports
 	$(BIN)/mypy chatsim
-	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
+	CHATSIM_WHEEL_VENV=$(WHEEL_VENV) $(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
 
 # Every implemented operation against bare aiohttp, then cold start, RSS, worlds and callbacks (~13 min);
 # QUICK=1 for a short run.
@@ -48,4 +73,4 @@ coverage: $(STAMP)
 	$(BIN)/chatsim coverage
 
 clean:
-	rm -rf $(VENV) $(NB_VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) $(NB_VENV) $(WHEEL_VENV) $(WHEEL_VENV).build.log *.egg-info .pytest_cache build

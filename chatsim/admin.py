@@ -105,7 +105,10 @@ def load_scenario(call: AdminCall) -> Reply:
             doc = read_file(resolve_name(name), host.vendors, shown_as=name)
         else:
             doc = parse(call.body or "", "request body", host.vendors)
-        host.registry.load(call.tenant_name, doc, merge=bool(call.params.get("merge")))
+        try:
+            host.registry.load(call.tenant_name, doc, merge=bool(call.params.get("merge")))
+        except ScenarioError as exc:  # a world builder's cross-reference error names its vendor, not the file
+            raise exc.named(name or "request body") from None
     except (ScenarioError, TenantError) as exc:
         raise Refused(str(exc), 400) from None
     host.journal.clear(call.tenant_name)

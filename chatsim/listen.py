@@ -18,6 +18,7 @@ from typing import Any, TextIO
 import aiohttp
 from aiohttp import web
 
+from chatsim.sockets import BindError, bind
 from chatsim.toolkit.expect import MISSING, lookup
 
 V3_IN_XML = re.compile(r'(?:encryptusername|username)="(v3_[^"]+)"')
@@ -146,9 +147,15 @@ def build_listen_app(sink: Sink) -> web.Application:
 
 
 def run(host: str, port: int, forward: str | None, save: Path | None, check: bool) -> int:
+    try:
+        sock = bind(host, port)
+    except BindError as exc:
+        print(f"chatsim listen: {exc}", file=sys.stderr)
+        return 2
+    port = sock.getsockname()[1]
     sink = Sink(sys.stdout, forward, save, check)
     print(f"chatsim listen: receiving GeWe callbacks on http://{host}:{port}/ (any path)"
           + (f", forwarding to {forward}" if forward else "")
           + f"; received so far: GET {LIST_PATH}", flush=True)
-    web.run_app(build_listen_app(sink), host=host, port=port, access_log=None, print=None)
+    web.run_app(build_listen_app(sink), sock=sock, access_log=None, print=None)
     return 0

@@ -1,13 +1,49 @@
-"""Where the project's data lives.
+"""Where chatsim's data lives, and where scenario names are looked up.
 
-chatsim is installed editable (``make`` does that), so the specs and scenarios are read from the
-checkout next to the package. ``CHATSIM_HOME`` points elsewhere for unusual layouts.
+Specs, schemas and the shipped scenarios are package data (``chatsim/data/``), read through
+importlib.resources, so a wheel, an sdist or a ``git+URL`` install carries them and a checkout
+serves the very files it ships.
+
+A scenario *name* (``--scenario demo.yaml``, ``?file=``, the pytest marker) is looked up in the
+scenarios directory (``--scenarios-dir``; default ``./scenarios`` when the working directory has
+one, a project's own worlds), then in the scenarios shipped with chatsim.
 """
 
-import os
+from importlib import resources
 from pathlib import Path
 
-ROOT = Path(os.environ.get("CHATSIM_HOME") or Path(__file__).resolve().parent.parent)
-SPECS_DIR = ROOT / "specs"
-SCENARIOS_DIR = ROOT / "scenarios"
-DEMO_SCENARIO = SCENARIOS_DIR / "demo.yaml"
+
+def _package_data(name: str) -> Path:
+    folder = resources.files("chatsim") / "data" / name
+    if not isinstance(folder, Path):  # a zip import: the specs are read as files, so say so
+        raise RuntimeError(f"chatsim's {name} are not files on disk ({folder}); install chatsim unzipped")
+    return folder
+
+
+SPECS_DIR = _package_data("specs")
+SHIPPED_SCENARIOS = _package_data("scenarios")
+DEMO_SCENARIO = SHIPPED_SCENARIOS / "demo.yaml"
+
+_chosen: Path | None = None
+
+
+def use_scenarios_dir(folder: Path | None) -> None:
+    """The process's scenarios directory (``--scenarios-dir``); None goes back to the default.
+    One per process: a server is one process, and its names mean the same to every tenant."""
+    global _chosen
+    _chosen = folder
+
+
+def scenarios_dir() -> Path | None:
+    """The directory searched before the shipped scenarios: the chosen one, else ``./scenarios``
+    when it exists (read at call time, so a test's working directory counts), else none."""
+    if _chosen is not None:
+        return _chosen
+    local = Path("scenarios")
+    return local.resolve() if local.is_dir() else None
+
+
+def scenario_search_path() -> list[Path]:
+    """Where a scenario name is looked for, in order."""
+    first = scenarios_dir()
+    return [first, SHIPPED_SCENARIOS] if first is not None else [SHIPPED_SCENARIOS]

@@ -8,8 +8,13 @@
 Nothing starts until a test asks for ``chatsim`` or ``chatsim_server``: the plugin loads into every
 pytest run on a machine with chatsim installed (chatsim's own suite included), so importing it
 costs only the standard library.
+
+An ``async def`` test that uses ``chatsim`` (directly or through its fixtures) is marked
+``asyncio`` for pytest-asyncio, so it runs without ``asyncio_mode = auto``; only those tests are
+marked, and the project's own mode and its other tests are left as they are.
 """
 
+import inspect
 import os
 import re
 import secrets
@@ -21,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from chatsim.paths import scenario_search_path
 from chatsim.toolkit.client import Chatsim
 from chatsim.toolkit.http import ChatsimError
 
@@ -43,10 +49,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="use the chatsim server at this URL instead of one in-process (env: CHATSIM_URL)")
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    """Before pytest-asyncio's (tryfirst): its notice that ``asyncio_default_fixture_loop_scope`` is
+    unset is hidden, since a project that only uses chatsim's fixture has no async fixture for it
+    to be about. The filter lives only while plugins configure (pytest scopes warnings there); a
+    project that sets the option never sees the notice anyway, and nothing else changes."""
+    warnings.filterwarnings("ignore", message='The configuration option "asyncio_default_fixture_loop_scope" is unset',
+                            category=pytest.PytestDeprecationWarning)
     config.addinivalue_line(
         "markers", "chatsim(scenario=None, merge=False): the scenario the test's chatsim tenant starts from "
                    "(a file next to the test, a name under chatsim's scenarios/, or YAML text)")
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: object) -> Iterator[None]:
+    """Inside pytest-asyncio's own wrapper of this hook (trylast), so the mark is there when it
+    decides which coroutine tests it runs."""
+    outcome = yield
+    if not inspect.iscoroutinefunction(obj) or not collector.config.pluginmanager.hasplugin("asyncio"):
+        return
+    found = outcome.get_result()  # type: ignore[attr-defined]
+    for item in found if isinstance(found, list) else [found]:
+        if (isinstance(item, pytest.Function) and "chatsim" in item.fixturenames
+                and item.get_closest_marker("asyncio") is None):
+            item.add_marker(pytest.mark.asyncio)
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +98,8 @@ def chatsim(chatsim_server: ChatsimServer, request: pytest.FixtureRequest) -> It
     marker = request.node.get_closest_marker("chatsim")
     scenario = (marker.kwargs.get("scenario") or (marker.args[0] if marker.args else None)) if marker else None
     if scenario is not None:
-        sim.load(_scenario(scenario, request.path.parent), merge=bool(marker.kwargs.get("merge")))
+        sim.load(_scenario(scenario, request.path.parent, chatsim_server.external),
+                 merge=bool(marker.kwargs.get("merge")))
     elif chatsim_server.external:
         sim.load("demo.yaml")
     yield sim
@@ -103,13 +131,17 @@ def _tenant_name(test_name: str) -> str:
     return f"{worker}-{slug}-{secrets.token_hex(4)}"
 
 
-def _scenario(value: Any, test_dir: Path) -> str | Path:
-    """YAML text stays text; an existing file (next to the test, or from the working directory) is
-    read here; anything else is a name the server resolves under its scenarios/."""
-    if isinstance(value, Path) or (isinstance(value, str) and "\n" not in value):
-        for candidate in (test_dir / value, Path(value)):
-            if candidate.is_file():
-                return candidate
-    if isinstance(value, Path):
-        raise ChatsimError(f"no scenario file {value}")
-    return str(value)
+def _scenario(value: str | Path, test_dir: Path, external: bool) -> str | Path:
+    """YAML text stays text; a file name is looked for next to the test, from the working
+    directory, then in the scenarios directories (``./scenarios``, chatsim's shipped ones). A name
+    found nowhere goes to an external server, whose scenarios directory may have it; with the
+    in-process server it is an error that says where it looked."""
+    if isinstance(value, str) and "\n" in value:
+        return value
+    places = [test_dir / value, Path(value), *(folder / value for folder in scenario_search_path())]
+    for candidate in places:
+        if candidate.is_file():
+            return candidate
+    if isinstance(value, str) and external:
+        return value
+    raise ChatsimError(f"no scenario {str(value)!r}: looked for " + ", ".join(str(p.absolute()) for p in places))

@@ -6,7 +6,7 @@ once every vendor has built its world, so a bad file never leaves a half-loaded 
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -16,15 +16,24 @@ import jsonschema
 import yaml
 
 from chatsim.contract import Vendor
-from chatsim.paths import SCENARIOS_DIR
+from chatsim.paths import scenario_search_path
 
 _CORE_SCHEMA = json.loads((Path(__file__).parent / "scenario.schema.json").read_text(encoding="utf-8"))
 
 
 class ScenarioError(Exception):
-    def __init__(self, source: str, path: str, problem: str) -> None:
-        super().__init__(f"{source}: {path or '(top level)'}: {problem}")
-        self.source, self.path, self.problem = source, path, problem
+    """What is wrong with a scenario: the file (or request) it came from, the YAML path, the problem;
+    ``more`` are further (path, problem) pairs of the same file, one line each, so a person fixes
+    them all in one go. ``path`` and ``problem`` are the first."""
+
+    def __init__(self, source: str, path: str, problem: str, more: tuple[tuple[str, str], ...] = ()) -> None:
+        lines = [f"{source}: {where or '(top level)'}: {what}" for where, what in ((path, problem), *more)]
+        super().__init__("\n".join(lines))
+        self.source, self.path, self.problem, self.more = source, path, problem, more
+
+    def named(self, source: str) -> "ScenarioError":
+        """The same problems, told as the file's (a world builder knows its vendor, not the file)."""
+        return ScenarioError(source, self.path, self.problem, self.more)
 
 
 def yaml_path(parts: Any) -> str:
@@ -104,43 +113,76 @@ def parse(text: str, source: str, vendors: Mapping[str, Vendor[Any, Any]]) -> di
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise ScenarioError(source, where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    if doc is None:
-        doc = {}
+    if doc is None or doc == {}:
+        raise ScenarioError(source, "", "the scenario is empty (a scenario starts with `chatsim: 1`)")
     if not isinstance(doc, dict):
         raise ScenarioError(source, "", "a scenario is a mapping of sections")
     errors = sorted(_validator(tuple(vendors.values())).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         first = jsonschema.exceptions.best_match(errors)
-        raise ScenarioError(source, yaml_path(first.absolute_path), first.message)
+        rest = tuple((yaml_path(e.absolute_path), e.message) for e in errors if e is not first)
+        raise ScenarioError(source, yaml_path(first.absolute_path), first.message, rest)
     return doc
+
+
+def blame(error: ScenarioError, sources: list[str], builds: Callable[[int], None]) -> ScenarioError:
+    """A world builder's error (a cross-reference: a friend who is not a person, an owner outside
+    the chat) told as the file's that brings it in: the first ``n`` scenarios are built for n = 1, 2,
+    ... until one fails. Only on failure, so loading pays nothing for it."""
+    for count, source in enumerate(sources, 1):
+        try:
+            builds(count)
+        except ScenarioError as found:
+            return found.named(source)
+    return error
+
+
+ReadListener = Callable[[Path, dict[str, Any]], None]
+_read_listeners: list[ReadListener] = []
+
+
+def on_read(listener: ReadListener) -> None:
+    """Be told of every scenario file read and the document made of it (``chatsim serve --watch``
+    follows files this way, whether named at start-up or loaded later with ``?file=``). For the
+    process: a server is one process."""
+    _read_listeners.append(listener)
 
 
 def read_file(path: Path, vendors: Mapping[str, Vendor[Any, Any]], shown_as: str | None = None) -> dict[str, Any]:
     """A scenario file; errors name it as ``shown_as`` (a request's name, never the server's path)."""
     source = shown_as or str(path)
+    doc = parse(read_text(path, source), source, vendors)
+    for listener in _read_listeners:
+        listener(path, doc)
+    return doc
+
+
+def read_text(path: Path, source: str) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(source, "", f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    return parse(text, source, vendors)
 
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-/]{0,199}$")
 
 
 def resolve_name(name: str) -> Path:
-    """A scenario named by a request: only ``.yaml``/``.yml`` files inside ``scenarios/``, the name
-    checked before the filesystem is touched (no NUL, no control characters, no absurd length)."""
+    """A scenario named by a request: only ``.yaml``/``.yml`` files inside the scenarios
+    directories (``chatsim.paths.scenario_search_path``, first match wins), the name checked before
+    the filesystem is touched (no NUL, no control characters, no absurd length). Messages say
+    ``scenarios/``, never the server's own path."""
     if not SAFE_NAME.match(name) or ".." in name.split("/"):
         raise ScenarioError(name[:80], "", "a scenario name is 1-200 of A-Z a-z 0-9 _ . - / naming a .yaml file "
                             "inside scenarios/")
-    root = SCENARIOS_DIR.resolve()
-    candidate = (root / name).resolve()
-    if not candidate.is_relative_to(root) or candidate.suffix not in (".yaml", ".yml"):
+    if Path(name).suffix not in (".yaml", ".yml"):
         raise ScenarioError(name, "", "only .yaml files inside scenarios/ can be loaded")
-    if not candidate.is_file():
-        raise ScenarioError(name, "", "no such scenario in scenarios/")
-    return candidate
+    for folder in scenario_search_path():
+        root = folder.resolve()
+        candidate = (root / name).resolve()
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return candidate
+    raise ScenarioError(name, "", "no such scenario in scenarios/")
 
 
 def clock_start(value: Any) -> float | None:

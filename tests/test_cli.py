@@ -38,6 +38,38 @@ def test_check_scenario_rejects_with_file_and_path(tmp_path):
 def test_serve_refuses_a_bad_scenario(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("chatsim: 2\n", encoding="utf-8")
-    out = chatsim("serve", "--port", "1", "--scenario", str(bad))
+    out = chatsim("serve", "--port", "0", "--scenario", str(bad))
     assert out.returncode == 2
     assert out.stderr.strip() == f"chatsim: {bad}: chatsim: 1 was expected"
+
+
+def test_check_scenario_lists_every_problem_of_a_file(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("chatsim: 1\ncallbacks: {retry_schedule: [5, -1], timeout_seconds: -3}\nclock: {frozen: maybe}\n",
+                   encoding="utf-8")
+    out = chatsim("check-scenario", str(bad))
+    assert out.returncode == 1
+    assert sorted(out.stdout.removeprefix("invalid: ").splitlines()) == [
+        f"{bad}: callbacks.retry_schedule[1]: -1 is less than the minimum of 0",
+        f"{bad}: callbacks.timeout_seconds: -3 is less than or equal to the minimum of 0",
+        f"{bad}: clock.frozen: 'maybe' is not of type 'boolean'"]
+
+
+def test_an_empty_scenario_is_an_error(tmp_path):
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("# nothing yet\n", encoding="utf-8")
+    out = chatsim("check-scenario", str(empty))
+    assert out.returncode == 1
+    assert out.stdout.strip() == f"invalid: {empty}: (top level): the scenario is empty (a scenario starts with " \
+                                 "`chatsim: 1`)"
+
+
+def test_a_cross_reference_error_names_the_file_that_brings_it_in(tmp_path):
+    base, extra = tmp_path / "base.yaml", tmp_path / "extra.yaml"
+    base.write_text("chatsim: 1\neggjs_im:\n  users: [{username: u1, password: '123456'}]\n", encoding="utf-8")
+    extra.write_text("chatsim: 1\neggjs_im:\n  goodfriend: [{user: u1, friend: ghost}]\n", encoding="utf-8")
+    out = chatsim("serve", "--port", "0", "--scenario", str(base), "--scenario", str(extra))
+    assert (out.returncode, out.stdout) == (2, "")
+    assert out.stderr.strip() == f"chatsim: {extra}: eggjs_im.goodfriend[0].friend: no user 'ghost' in the scenario"
+    checked = chatsim("check-scenario", str(extra))
+    assert checked.stdout.strip() == f"invalid: {extra}: eggjs_im.goodfriend[0].user: no user 'u1' in the scenario"

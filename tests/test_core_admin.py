@@ -55,6 +55,18 @@ async def test_bad_scenario_names_the_path_and_leaves_the_tenant_alone(sim):
     assert clock["now"] == 1000.0
 
 
+async def test_an_empty_scenario_is_refused_and_every_problem_listed(sim):
+    empty = await sim.put("/_chatsim/tenants/x/scenario", data=b"# to do\n",
+                          headers={"Content-Type": "application/yaml"})
+    assert (empty.status, (await empty.json())["error"]) == (
+        400, "request body: (top level): the scenario is empty (a scenario starts with `chatsim: 1`)")
+    two = await sim.put("/_chatsim/tenants/x/scenario", data=b"chatsim: 1\nseed: x\nclock: {frozen: maybe}\n",
+                        headers={"Content-Type": "application/yaml"})
+    assert sorted((await two.json())["error"].splitlines()) == [
+        "request body: clock.frozen: 'maybe' is not of type 'boolean'",
+        "request body: seed: 'x' is not of type 'integer'"]
+
+
 async def test_bad_yaml_names_the_line(sim):
     resp = await sim.put("/_chatsim/tenants/x/scenario", data=b"chatsim: 1\nname: [unclosed\n",
                          headers={"Content-Type": "application/yaml"})

@@ -52,8 +52,10 @@ class SpecCheck:
 
 class Runner:
     def __init__(self, base_url: str, spec: SpecCheck | None, variables: dict[str, Any] | None = None,
-                 timeout: float = 15.0, on_step: Callable[[StepResult], None] | None = None) -> None:
+                 timeout: float = 15.0, on_step: Callable[[StepResult], None] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
         self.base_url = base_url.rstrip("/")
+        self.headers = headers or {}  # sent with every step, under the flow's own
         self.spec = spec
         self.overrides = variables or {}
         self.timeout = timeout
@@ -79,8 +81,8 @@ class Runner:
         started = time.perf_counter()
         try:
             req = scope.resolve(step.request)
-            headers = {k: str(v) for k, v in scope.resolve({**flow.headers, **req.get("headers", {})}).items()
-                       if v is not None}
+            headers = {k: str(v) for k, v in scope.resolve({**self.headers, **flow.headers,
+                                                             **req.get("headers", {})}).items() if v is not None}
             expect = scope.resolve(step.expect)
         except LookupError as exc:
             result.problems = [f"cannot build the request: {exc.args[0]}"]

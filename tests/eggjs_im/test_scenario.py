@@ -33,11 +33,11 @@ async def test_settings_shape_the_rows(make_egg: MakeEgg):
 async def test_bad_sections_name_the_entry(sim: TestClient):
     for section, error in (
         ("{users: [{username: a1, password: x}, {username: A1, password: y}]}",
-         "scenario: eggjs_im.users[1].username: 'A1' is already taken"),
+         "request body: eggjs_im.users[1].username: 'A1' is already taken"),
         ("{users: [{username: a1, password: x}], goodfriend: [{user: a1, friend: b2}]}",
-         "scenario: eggjs_im.goodfriend[0].friend: no user 'b2' in the scenario"),
+         "request body: eggjs_im.goodfriend[0].friend: no user 'b2' in the scenario"),
         ("{users: [{username: a1, password: x}], goodfriendapply: [{user: a1, friend: a1}]}",
-         "scenario: eggjs_im.goodfriendapply[0]: user and friend are the same user"),
+         "request body: eggjs_im.goodfriendapply[0]: user and friend are the same user"),
         ("{quirks: {empty_list: true}}",
          "request body: eggjs_im.quirks: Additional properties are not allowed ('empty_list' was unexpected)"),
     ):

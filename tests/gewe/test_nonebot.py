@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from chatsim.paths import ROOT
 from chatsim.toolkit.http import request
 from chatsim.toolkit.server import ThreadedChatsim
+from tests.repo import ROOT
 
 BOT_DIR = Path(__file__).parent.parent / "nonebot_bot"
 NB_PYTHON = ROOT / ".venv-nonebot" / "bin" / "python"

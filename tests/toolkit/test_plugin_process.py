@@ -98,3 +98,65 @@ def test_failure_report_shows_the_difference_and_the_journal(tmp_path):
 def test_unreachable_external_server_is_a_clear_error():
     with pytest.raises(ChatsimError, match=r"no chatsim at http://127.0.0.1:9 .*start one with `chatsim serve`"):
         wait_healthy("http://127.0.0.1:9", timeout=0.2)
+
+
+ASYNC_MODULE = '''
+import asyncio
+
+import pytest
+
+from chatsim.toolkit.http import request
+
+
+@pytest.fixture
+def bot(chatsim):
+    return chatsim.gewe
+
+
+async def test_async_with_chatsim(chatsim):
+    chatsim.gewe.send_friend_request("wx_wR_U4zPj2M_OTS3BCyoE4", "wxid_hanmeimei", content="hi")
+    event = await chatsim.callbacks.wait_async("AddMsg", match={"Data.MsgType": 37})
+    assert "wxid_hanmeimei" in event.payload["Data"]["Content"]["string"]
+    await asyncio.sleep(0)
+
+
+async def test_async_through_a_fixture_of_its_own(bot):
+    assert bot.base_url.startswith("http://127.0.0.1:")
+
+
+@pytest.mark.parametrize("n", range(4))
+async def test_async_tests_stay_isolated(chatsim, n):
+    chatsim.clock.advance(n * 100)
+    request("GET", chatsim.dingtalk.base_url + "/gettoken", params={"appkey": "dingdemoappkey", "appsecret": "x"})
+    chatsim.assert_called("gettoken", times=1)
+
+
+async def test_async_without_chatsim_is_left_to_the_project():
+    pass
+'''
+
+
+def test_async_tests_using_chatsim_run_without_configuring_asyncio(tmp_path):
+    write(tmp_path, "test_async.py", ASYNC_MODULE)
+    for extra in ((), ("-n", "2")):
+        run = run_pytest(tmp_path, "-rA", *extra)
+        assert "1 failed, 6 passed" in run.stdout, run.stdout + run.stderr
+        assert "FAILED test_async.py::test_async_without_chatsim_is_left_to_the_project" in run.stdout
+        assert "async def functions are not natively supported" in run.stdout  # the project's mode is untouched
+        assert "Deprecation" not in run.stdout + run.stderr
+
+
+def test_a_missing_scenario_says_where_it_looked(tmp_path):
+    write(tmp_path, "test_missing.py", '''
+        import pytest
+
+
+        @pytest.mark.chatsim(scenario="nowhere.yaml")
+        def test_it(chatsim):
+            pass
+    ''')
+    run = run_pytest(tmp_path)
+    assert run.returncode == 1
+    assert (f"ChatsimError: no scenario 'nowhere.yaml': looked for {tmp_path / 'nowhere.yaml'}, "
+            f"{tmp_path / 'nowhere.yaml'}, ") in run.stdout, run.stdout
+    assert "data/scenarios/nowhere.yaml" in run.stdout

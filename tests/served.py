@@ -1,0 +1,67 @@
+"""A chatsim command run as its own process, the way a user or a container runs it.
+
+It listens on port 0 and the banner says which port it got, so tests never race for a free port;
+output goes to files (a pipe nobody reads would fill and stall the server), and the process is
+always stopped on the way out.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+BANNER = re.compile(r"listening on http://(?P<host>[^:/\s]+):(?P<port>\d+)")
+
+
+@dataclass
+class Served:
+    proc: subprocess.Popen[bytes]
+    url: str
+    stdout: Path
+    stderr: Path
+
+    def output(self) -> str:
+        return self.stdout.read_text(encoding="utf-8") + self.stderr.read_text(encoding="utf-8")
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment without any CHATSIM_* setting of the caller's, plus ``extra``."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CHATSIM_")}
+    return {**env, **extra}
+
+
+@contextmanager
+def served(argv: Sequence[str], tmp: Path, env: dict[str, str] | None = None, cwd: Path | None = None,
+           timeout: float = 30.0) -> Iterator[Served]:
+    """Start ``argv`` (``chatsim serve ...``), wait for its banner, yield the URL to reach it by
+    (127.0.0.1 when it binds every address), stop it afterwards."""
+    out, err = tmp / "stdout.txt", tmp / "stderr.txt"
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        proc = subprocess.Popen(list(argv), stdout=stdout, stderr=stderr, env=env if env is not None else clean_env(),
+                                cwd=cwd or tmp)
+    try:
+        deadline = time.monotonic() + timeout
+        while (found := BANNER.search(out.read_text(encoding="utf-8"))) is None:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"no banner from {argv} (exit {proc.poll()}):\n"
+                                     + out.read_text(encoding="utf-8") + err.read_text(encoding="utf-8"))
+            time.sleep(0.05)
+        host = "127.0.0.1" if found["host"] in ("0.0.0.0", "localhost") else found["host"]
+        yield Served(proc, f"http://{host}:{found['port']}", out, err)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+
+def chatsim_argv(*args: str) -> list[str]:
+    """``python -m chatsim ARGS`` with the suite's own interpreter."""
+    return [sys.executable, "-m", "chatsim", *args]
