@@ -6,6 +6,8 @@ hands over the operation it found, so the chain's route step has nothing left to
 (templated paths, tenant prefixes, unknown paths) leaves routing to the chain's router.
 """
 
+import asyncio
+import contextlib
 import functools
 import json
 from collections.abc import Awaitable, Callable, Mapping
@@ -27,6 +29,7 @@ from chatsim.outbox import DEPTH_HEADER
 from chatsim.paths import DEMO_SCENARIO
 from chatsim.scenarios import read_file
 from chatsim.spec.operations import Operation
+from chatsim.state import StateDir
 from chatsim.targets import CallbackTargets
 from chatsim.tenants import MemoryBudget, TenantRegistry
 from chatsim.vendors.registry import discover
@@ -55,6 +58,8 @@ class Settings:
     vendor_modules: tuple[str, ...] = ()  # more vendors to serve, as importable module names
     allow_callback_hosts: tuple[str, ...] = ()  # callback targets beyond loopback (the operator's word)
     admin_token: str | None = None  # required by every admin call but health when set
+    state_dir: Path | None = None  # tenants kept here between runs (chatsim.state); None: fresh every start
+    state_interval: float = 2.0  # seconds between snapshots of the tenants that changed
 
 
 class Adapter:
@@ -144,9 +149,22 @@ def build_app(settings: Settings, vendors: Mapping[str, Vendor[Any, Any]] | None
                 response_check)
     app[HOST] = host
 
+    state = StateDir(settings.state_dir, registry, settings.state_interval) if settings.state_dir else None
+    if state is not None:
+        state.restore()  # before any request, so the first one sees the kept world
+
     async def http_session(app: web.Application):  # type: ignore[no-untyped-def]
         app[HTTP] = aiohttp.ClientSession()
+        saver = None
+        if state is not None:
+            state.resume()
+            saver = asyncio.get_running_loop().create_task(state.run())
         yield
+        if state is not None and saver is not None:
+            saver.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await saver
+            state.save()
         registry.drop_all()
         await app[HTTP].close()
 

@@ -24,6 +24,7 @@ def _serve(args: argparse.Namespace) -> int:
     from chatsim.app import HOST, Settings, build_app
     from chatsim.scenarios import ScenarioError
     from chatsim.sockets import BindError, bind
+    from chatsim.state import StateError
 
     admin_token = args.admin_token or os.environ.get("CHATSIM_ADMIN_TOKEN") or None
     if not _loopback(args.host) and not admin_token:
@@ -43,7 +44,8 @@ def _serve(args: argparse.Namespace) -> int:
                         journal_size=args.journal_size, journal_mib=args.journal_mib, memory_mib=args.memory_mib,
                         max_tenants=args.max_tenants, tenant_idle_seconds=args.tenant_idle_seconds,
                         check_responses=args.check_responses, vendor_modules=tuple(args.vendor_module),
-                        allow_callback_hosts=tuple(args.allow_callback_host), admin_token=admin_token)
+                        allow_callback_hosts=tuple(args.allow_callback_host), admin_token=admin_token,
+                        state_dir=args.state_dir, state_interval=args.state_interval)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
     from chatsim.watch import ScenarioWatch
 
@@ -55,6 +57,10 @@ def _serve(args: argparse.Namespace) -> int:
     except ScenarioError as exc:
         sock.close()
         print(f"chatsim: {_blamed(exc, scenarios, args.vendor_module)}", file=sys.stderr)
+        return 2
+    except StateError as exc:
+        sock.close()
+        print(f"chatsim: {exc}", file=sys.stderr)
         return 2
     if not _loopback(args.host):
         print(f"chatsim: WARNING: listening on {args.host}, beyond loopback: anyone who can reach this port can "
@@ -319,6 +325,11 @@ def _serve_command(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -
     _option(serve, "--admin-token", "every admin call but /_chatsim/health must send it (X-Chatsim-Admin-Token or "
             "Authorization: Bearer); required beyond loopback; env CHATSIM_ADMIN_TOKEN (never shown)",
             metavar="TOKEN")
+    _option(serve, "--state-dir", "keep tenants (worlds, clocks, undelivered callbacks) here across restarts, "
+            "snapshotted as they change and on shutdown", env="STATE_DIR", type=Path, metavar="DIR",
+            shown="none: every start is fresh")
+    _option(serve, "--state-interval", "seconds between snapshots of the tenants that changed (what kill -9 can "
+            "lose)", env="STATE_INTERVAL", type=float, default=2.0)
     _option(serve, "--watch", "reload an edited scenario file into the tenants built from it (a bad edit is "
             "reported and the old world stays)", env="WATCH", action="store_true")
     _option(serve, "--check-responses", "validate every response against its spec and record mismatches",

@@ -38,5 +38,13 @@ class VirtualClock:
             listener()
         return self.now()
 
+    def state(self) -> tuple[float, float, bool]:
+        """What a snapshot keeps (--state-dir): a running clock keeps its offset from wall time, so
+        virtual time went on while chatsim was down, as it would have had it kept running."""
+        return self._base, self._offset, self._frozen
+
+    def restore(self, state: tuple[float, float, bool]) -> None:
+        self._base, self._offset, self._frozen = state
+
     def on_advance(self, listener: Callable[[], None]) -> None:
         self._listeners.append(listener)

@@ -37,6 +37,14 @@ class IdGenerator:
         self._key = f"{seed}/{namespace}"
         self._rng = random.Random(self._key)
 
+    def state(self) -> object:
+        """Where the stream is (a snapshot keeps it, so ids after a restart are the ones that would
+        have come next)."""
+        return self._rng.getstate()
+
+    def restore(self, state: object) -> None:
+        self._rng.setstate(state)  # type: ignore[arg-type]
+
     def stable_hex(self, label: str, length: int) -> str:
         """Hex derived from the seed, the namespace and ``label`` alone, drawing nothing from the
         stream: the same in every build of the tenant, and no other id shifts because of it."""

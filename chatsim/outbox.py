@@ -101,6 +101,7 @@ class Outbox:
         self.bytes = 0  # what every kept delivery costs (Delivery.size at emit), for the memory budget
         self.dead_letters = 0  # undelivered callbacks given up to stay within the memory budget
         self.closed = False
+        self.changes = 0  # counts emits and attempts, so a snapshot knows the outbox moved on
         self._queues: dict[str, deque[Delivery]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._wakeups: dict[str, asyncio.Event] = {}
@@ -152,6 +153,24 @@ class Outbox:
                    kind: str | None = None, status: str | None = None) -> list[Delivery]:
         """Long-poll: return as soon as something matches, or an empty list at the timeout."""
         return await self._waiters.wait(timeout, lambda: self.query(after, filters, kind, status))
+
+    def owed(self) -> tuple[int, list[Delivery]]:
+        """What a snapshot keeps: the next id and every callback still owed, oldest first (the
+        delivered history is not kept; nothing anyone waits for is in it)."""
+        return self._next_id, [d for d in self._deliveries.values() if d.id not in self._finished]
+
+    def restore(self, next_id: int, owed: list[Delivery]) -> None:
+        """Take back what a snapshot kept; ``resume`` starts delivering once a loop runs."""
+        self._next_id = next_id
+        for delivery in owed:
+            self._deliveries[delivery.id] = delivery
+            self.bytes += delivery.size
+
+    def resume(self) -> None:
+        """Queue the restored pending and retrying callbacks again, per key in their order."""
+        for delivery in self._deliveries.values():
+            if delivery.status in ("pending", "retrying") and delivery.url is not None and self._sender is not None:
+                self._enqueue(delivery)
 
     def close(self) -> None:
         self.closed = True
@@ -205,6 +224,7 @@ class Outbox:
             self.bytes -= old.size
 
     def _notify(self) -> None:
+        self.changes += 1
         self._waiters.wake()
 
     def _wake_all(self) -> None:

@@ -13,6 +13,7 @@ tenant exists only once a request to it has passed the vendor's authentication, 
 made-up names and bad credentials cannot fill the registry.
 """
 
+import itertools
 import re
 import time
 from collections.abc import Mapping
@@ -41,6 +42,9 @@ WORLD_FACTOR = 3  # Python objects per byte of the world's JSON dump, rounded up
 SWEEP_EVERY = 1024
 SWEEP_INFLOW = 1 / 64
 MEASURE_PER_SWEEP = 32  # worlds re-measured per look: those used since the last, then the oldest measured
+
+
+_GENERATIONS = itertools.count(1)  # every installed tenant object gets the next: a reset is a new one
 
 
 class TenantError(Exception):
@@ -79,7 +83,9 @@ class Tenant:
             vendor_name: vendor.build_world([doc[vendor_name] for doc in scenarios if vendor_name in doc], self.ctx)
             for vendor_name, vendor in vendors.items()}
         self.last_active = time.monotonic()
-        self.touched = False  # used since the registry last looked
+        self.generation = 0  # set when installed
+        self.uses = 0  # requests so far: what changed since the budget (or a snapshot) last looked
+        self.seen_uses = 0  # ...as the budget last saw it
         self.world_bytes = 0  # the worlds' estimated size when last measured
         self.measured_at = 0.0
 
@@ -147,7 +153,7 @@ class TenantRegistry:
             tenant = self._create(name)
             if pending:
                 self.fresh.add(name)
-        tenant.touched = True
+        tenant.uses += 1
         return tenant
 
     def confirm(self, name: str) -> None:
@@ -197,8 +203,8 @@ class TenantRegistry:
         self._swept_at, self._since_sweep, self._inflow = now, 0, 0
         used_since: list[Tenant] = []
         for tenant in self._tenants.values():
-            if tenant.touched:
-                tenant.touched, tenant.last_active = False, now
+            if tenant.uses != tenant.seen_uses:
+                tenant.seen_uses, tenant.last_active = tenant.uses, now
                 used_since.append(tenant)
         if measure:
             rest = sorted((t for t in self._tenants.values() if t.last_active != now), key=lambda t: t.measured_at)
@@ -258,7 +264,7 @@ class TenantRegistry:
         return used
 
     def _evictable(self, tenant: Tenant, now: float) -> bool:
-        return (tenant.name != DEFAULT_TENANT and not tenant.touched and tenant.outbox.undelivered == 0
+        return (tenant.name != DEFAULT_TENANT and tenant.outbox.undelivered == 0
                 and now - tenant.last_active >= self.budget.idle_seconds)
 
     def _record(self, tenant: Tenant, operation: str, detail: dict[str, Any]) -> None:
@@ -285,13 +291,22 @@ class TenantRegistry:
         """What a new tenant costs: the first one made from the startup scenarios, as measured."""
         return self._template if self._template is not None else TENANT_OVERHEAD
 
-    def _install(self, name: str, scenarios: list[dict[str, Any]]) -> Tenant:
-        fresh = Tenant(name, scenarios, self.vendors, self.seed, self.sender)
-        fresh.outbox.checker = self.callback_checker
-        fresh.measure(self.vendors)
-        old = self._tenants.get(name)
+    def build(self, name: str, scenarios: list[dict[str, Any]]) -> Tenant:
+        """A tenant from these scenarios, not installed yet."""
+        tenant = Tenant(name, scenarios, self.vendors, self.seed, self.sender)
+        tenant.outbox.checker = self.callback_checker
+        return tenant
+
+    def adopt(self, tenant: Tenant) -> Tenant:
+        """Install a built tenant under its name, in place of the one there (which is closed)."""
+        tenant.measure(self.vendors)
+        tenant.generation = next(_GENERATIONS)
+        old = self._tenants.get(tenant.name)
         if old is not None:
             old.close()
-        self._tenants[name] = fresh
-        self.full.discard(name)
-        return fresh
+        self._tenants[tenant.name] = tenant
+        self.full.discard(tenant.name)
+        return tenant
+
+    def _install(self, name: str, scenarios: list[dict[str, Any]]) -> Tenant:
+        return self.adopt(self.build(name, scenarios))
