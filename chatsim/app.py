@@ -60,6 +60,7 @@ class Settings:
     admin_token: str | None = None  # required by every admin call but health when set
     state_dir: Path | None = None  # tenants kept here between runs (chatsim.state); None: fresh every start
     state_interval: float = 2.0  # seconds between snapshots of the tenants that changed
+    cors_origins: tuple[str, ...] | None = None  # browser origins the egg.js backend allows; None: its own ("*")
 
 
 class Adapter:
@@ -70,6 +71,7 @@ class Adapter:
         # Built once as the CIMultiDict aiohttp keeps, which it copies faster than a dict.
         self._headers = {vendor: CIMultiDict({hdrs.CONTENT_TYPE: vendor.content_type})
                          for vendor in host.vendors.values()}
+        self._cors = {host.vendors[name]: policy for name, policy in host.cors.items()}
 
     def exact(self, op: Operation) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         """The handler of an exact route: a partial (not one more coroutine per request)."""
@@ -92,16 +94,20 @@ class Adapter:
         reply = serve(self.host, call)
         if not isinstance(reply, Reply):
             reply = await reply
-        return self._respond(call.vendor, reply, call.reported)
+        return self._respond(call.vendor, reply, call.reported, request)
 
-    def _respond(self, vendor: Vendor[Any, Any], reply: Reply,
-                 violations: tuple[dict[str, Any], ...]) -> web.Response:
+    def _respond(self, vendor: Vendor[Any, Any], reply: Reply, violations: tuple[dict[str, Any], ...],
+                 request: web.Request) -> web.Response:
         headers = self._headers[vendor]
-        if reply.headers or violations:
+        policy = self._cors.get(vendor)
+        cors = policy.answer(request.headers) if policy is not None else None
+        if reply.headers or violations or cors:
             headers = headers.copy()
             headers.update(reply.headers or {})
             if violations:
                 headers[VIOLATIONS_HEADER] = json.dumps(violations, default=str)
+            if cors:
+                headers.update(cors)
         return web.Response(body=reply.body, status=reply.status, headers=headers)
 
 
@@ -145,8 +151,8 @@ def build_app(settings: Settings, vendors: Mapping[str, Vendor[Any, Any]] | None
 
         registry.callback_checker = CallbackChecker.of(vendors.values())
         response_check = ResponseChecker(everyone)
-    host = Host(everyone, bind_all(everyone), registry, journal, settings.quiet,
-                response_check)
+    host = Host(everyone, bind_all(everyone), registry, journal, settings.quiet, response_check,
+                settings.cors_origins)
     app[HOST] = host
 
     state = StateDir(settings.state_dir, registry, settings.state_interval) if settings.state_dir else None

@@ -2,7 +2,8 @@
 
 Every request, of every vendor and of the admin API, known route or not, walks the same steps:
 
-    REQUEST_STEPS   loop_guard -> route -> tenant -> limits -> settle -> authenticate -> validate -> handle
+    REQUEST_STEPS   loop_guard -> route -> tenant -> limits -> preflight -> settle -> authenticate
+                    -> validate -> handle
     RESPONSE_STEPS  check_response -> journal
 
 A request step is a plain function of the ``Host`` and the ``Call``; it fills in the call, or
@@ -56,11 +57,14 @@ class Host:
     journal: Journal
     quiet: bool = False
     response_check: ResponseCheck | None = None
+    cors_origins: tuple[str, ...] | None = None  # the operator's allowed origins, for vendors with a policy
 
     def __post_init__(self) -> None:
         self.router = Router(self.vendors.values(), self.operations)
         self.admin = self.vendors[ADMIN]
         self.settlers = {name: vendor.settle for name, vendor in self.vendors.items() if vendor.settle is not None}
+        self.cors = {name: vendor.cors if self.cors_origins is None else replace(vendor.cors, origins=self.cors_origins)
+                     for name, vendor in self.vendors.items() if vendor.cors is not None}
         # The response steps this app runs: the self-check only where it is on (a step that would
         # return at once on every request is a frame per request for nothing).
         self.response_steps = tuple(step for step in RESPONSE_STEPS
@@ -164,6 +168,15 @@ def limits(host: Host, call: Call[Any, Any]) -> Reply | None:
     return call.vendor.errors.refused(call, *refusal)
 
 
+def preflight(host: Host, call: Call[Any, Any]) -> Reply | None:
+    """A browser's CORS preflight from an allowed origin, answered before auth (chatsim.cors)."""
+    if call.request.method != "OPTIONS":
+        return None
+    policy = host.cors.get(call.vendor.name)
+    headers = policy.preflight(call.request.headers) if policy is not None else None
+    return Reply(b"", 204, headers) if headers is not None else None
+
+
 def settle(host: Host, call: Call[Any, Any]) -> None:
     """Apply what virtual time has decided by the request's arrival (GeWe: timed acceptances, expiries)."""
     if call.context is not None:
@@ -235,8 +248,8 @@ def handle(host: Host, call: Call[Any, Any]) -> Reply | Awaitable[Reply]:
     return handler(call)
 
 
-REQUEST_STEPS: tuple[RequestStep, ...] = (loop_guard, route, tenant, limits, settle, authenticate, validate,
-                                          handle)
+REQUEST_STEPS: tuple[RequestStep, ...] = (loop_guard, route, tenant, limits, preflight, settle, authenticate,
+                                          validate, handle)
 
 
 # --- the response steps -------------------------------------------------------------------------

@@ -45,7 +45,8 @@ def _serve(args: argparse.Namespace) -> int:
                         max_tenants=args.max_tenants, tenant_idle_seconds=args.tenant_idle_seconds,
                         check_responses=args.check_responses, vendor_modules=tuple(args.vendor_module),
                         allow_callback_hosts=tuple(args.allow_callback_host), admin_token=admin_token,
-                        state_dir=args.state_dir, state_interval=args.state_interval)
+                        state_dir=args.state_dir, state_interval=args.state_interval,
+                        cors_origins=_cors_origins(args.cors_origin))
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
     from chatsim.watch import ScenarioWatch
 
@@ -127,6 +128,13 @@ def scenario_file(value: str) -> Path:
     except ScenarioError:
         places = ", ".join(str(folder) for folder in scenario_search_path())
         raise ScenarioError(value, "", f"no such file, nor a scenario of that name in {places}") from None
+
+
+def _cors_origins(given: list[str] | None) -> tuple[str, ...] | None:
+    """None keeps each vendor's own policy; 'none' allows no origin at all."""
+    if not given:
+        return None
+    return tuple(origin for origin in given if origin != "none")
 
 
 def _loopback(host: str) -> bool:
@@ -325,6 +333,10 @@ def _serve_command(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -
     _option(serve, "--admin-token", "every admin call but /_chatsim/health must send it (X-Chatsim-Admin-Token or "
             "Authorization: Bearer); required beyond loopback; env CHATSIM_ADMIN_TOKEN (never shown)",
             metavar="TOKEN")
+    _option(serve, "--cors-origin", "a browser origin the egg.js backend answers (egg-cors), e.g. "
+            "http://127.0.0.1:5173 (repeatable; env CHATSIM_CORS_ORIGINS, comma-separated; 'none': no origin)",
+            action="append", metavar="ORIGIN", shown="* (any origin)",
+            default=[o for o in os.environ.get("CHATSIM_CORS_ORIGINS", "").split(",") if o] or None)
     _option(serve, "--state-dir", "keep tenants (worlds, clocks, undelivered callbacks) here across restarts, "
             "snapshotted as they change and on shutdown", env="STATE_DIR", type=Path, metavar="DIR",
             shown="none: every start is fresh")

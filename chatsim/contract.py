@@ -21,6 +21,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import orjson
 
 from chatsim.context import TenantContext
+from chatsim.cors import CorsPolicy
 from chatsim.spec.operations import Field, Operation, Policy, Violation
 from chatsim.trace import Trace
 
@@ -233,6 +234,7 @@ class Vendor(Generic[W, P]):
     param_sources: Callable[[Field, Operation], tuple[str, ...]] = param_in_location
     credentials: Callable[[W], list[str]] = no_credentials  # banner lines telling a person how to call it
     callback_schema: Path | None = None  # JSON Schemas of its callback payloads, by kind ($defs)
+    cors: CorsPolicy | None = None  # browser calls from other origins, where its real server takes them
 
     @property
     def prefixes(self) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from chatsim.contract import ApiFamily, Vendor
+from chatsim.cors import CorsPolicy
 from chatsim.paths import SPECS_DIR
 from chatsim.spec.operations import Policy
 from chatsim.vendors.eggjs_im import admin, errors, handlers
@@ -47,5 +48,6 @@ VENDOR: Vendor[EggjsImWorld, User] = Vendor(
     build_world=build_world,
     dump=EggjsImWorld.dump,
     credentials=credentials,
+    cors=CorsPolicy(("*",)),
     scenario_schema=json.loads((Path(__file__).parent / "scenario.schema.json").read_text(encoding="utf-8")),
 )
