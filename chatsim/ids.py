@@ -11,6 +11,7 @@ import string
 _BASE36 = string.digits + string.ascii_lowercase
 _ALNUM = string.ascii_letters + string.digits
 _HEX = "0123456789abcdef"
+_BASE36_PAIRS = [a + b for a in _BASE36 for b in _BASE36]
 
 
 def choices(rng: random.Random, alphabet: str, length: int) -> str:
@@ -80,8 +81,15 @@ class IdGenerator:
         return self._rng.randint(10**9, 2**31 - 1)
 
     def request_id(self) -> str:
-        """A DingTalk request_id: 12 or 13 lowercase base-36 characters."""
-        return choices(self._rng, _BASE36, 12 + int(choices(self._rng, "01", 1)))
+        """A DingTalk request_id: 12 or 13 lowercase base-36 characters. Every /topapi answer has
+        one, so it is one draw of 80 bits cut into base-36 pairs, not a draw per character."""
+        value = self._rng.getrandbits(80)
+        length, value = 12 + (value & 1), value >> 1
+        pairs = []
+        for _ in range(7):
+            value, pair = divmod(value, 1296)
+            pairs.append(_BASE36_PAIRS[pair])
+        return "".join(pairs)[:length]
 
     def chatid(self) -> str:
         return "chat" + self.hex(32)
