@@ -22,6 +22,14 @@ def test_choices_draw_what_choice_draws(alphabet: str):
         assert fast.getrandbits(32) == plain.getrandbits(32)
 
 
+def test_hex_ids_are_seeded_full_length_lowercase_hex():
+    first, again = IdGenerator(5, "t"), IdGenerator(5, "t")
+    drawn = [first.hex(length) for length in (1, 32, 150, 200) * 50]
+    assert drawn == [again.hex(length) for length in (1, 32, 150, 200) * 50]
+    assert all(re.fullmatch(r"[0-9a-f]+", one) and len(one) in (1, 32, 150, 200) for one in drawn)
+    assert {first.hex(200)[0] for _ in range(400)} == set("0123456789abcdef")  # leading zeros kept
+
+
 def test_uuid4_is_the_uuid_module_s_formatting():
     fast, plain = IdGenerator(7, "t"), random.Random("7/t")
     for _ in range(2000):
