@@ -10,7 +10,7 @@ import string
 
 _BASE36 = string.digits + string.ascii_lowercase
 _ALNUM = string.ascii_letters + string.digits
-_HEX = "0123456789abcdef"
+_BASE36_PAIRS = [a + b for a in _BASE36 for b in _BASE36]
 
 
 def choices(rng: random.Random, alphabet: str, length: int) -> str:
@@ -51,7 +51,9 @@ class IdGenerator:
         return hashlib.sha256(f"{self._key}/{label}".encode()).hexdigest()[:length]
 
     def hex(self, length: int) -> str:
-        return choices(self._rng, _HEX, length)
+        """``length`` lowercase hex digits from one draw of 4 bits each (a GeWe v4 is 200 of them,
+        one per contacts/search: a draw per character was half of that request's cost)."""
+        return f"{self._rng.getrandbits(4 * length):0{length}x}"
 
     def base36(self, length: int) -> str:
         return choices(self._rng, _BASE36, length)
@@ -88,8 +90,15 @@ class IdGenerator:
         return self._rng.randint(10**9, 2**31 - 1)
 
     def request_id(self) -> str:
-        """A DingTalk request_id: 12 or 13 lowercase base-36 characters."""
-        return choices(self._rng, _BASE36, 12 + int(choices(self._rng, "01", 1)))
+        """A DingTalk request_id: 12 or 13 lowercase base-36 characters. Every /topapi answer has
+        one, so it is one draw of 80 bits cut into base-36 pairs, not a draw per character."""
+        value = self._rng.getrandbits(80)
+        length, value = 12 + (value & 1), value >> 1
+        pairs = []
+        for _ in range(7):
+            value, pair = divmod(value, 1296)
+            pairs.append(_BASE36_PAIRS[pair])
+        return "".join(pairs)[:length]
 
     def chatid(self) -> str:
         return "chat" + self.hex(32)

@@ -28,10 +28,25 @@ def tenant_from_headers(headers: Mapping[str, str]) -> str:
     return headers.get(TENANT_HEADER) or DEFAULT_TENANT
 
 
+def _position(item: tuple[int, Operation]) -> int:
+    return item[0]
+
+
+def _first_segment(path: str) -> str:
+    return path.split("/", 2)[1] if "/" in path else path
+
+
 class Router:
     def __init__(self, vendors: Iterable[Vendor[Any, Any]], operations: Mapping[str, Sequence[Operation]]) -> None:
         self._exact: dict[tuple[str, str], Operation] = {}
         self._templated: list[Operation] = []
+        # Templated paths whose only parameter is the last segment, by (method, the path before it):
+        # a request tries its few candidates instead of every pattern (11 regex matches a request).
+        self._by_parent: dict[tuple[str, str], list[tuple[int, Operation]]] = {}
+        # the others (parameters before the last segment: the admin API's tenant paths) by (method,
+        # first segment), and those whose first segment is a parameter
+        self._by_first: dict[tuple[str, str], list[tuple[int, Operation]]] = {}
+        self._anywhere: list[tuple[int, Operation]] = []
         self._prefixes: list[tuple[str, Vendor[Any, Any]]] = []
         self._by_name = {vendor.name: vendor for vendor in vendors}
         for vendor in self._by_name.values():
@@ -45,12 +60,26 @@ class Router:
                     if op.path.startswith(target):
                         self._exact[(op.method, alias + op.path[len(target):])] = op
         self._prefixes.sort(key=lambda item: len(item[0]), reverse=True)
+        for position, op in enumerate(self._templated):
+            parent, _, last = op.path.rpartition("/")
+            first = _first_segment(op.path)
+            if "{" in first:
+                self._anywhere.append((position, op))
+            elif "{" in parent or not (last.startswith("{") and last.endswith("}") and last.count("{") == 1):
+                self._by_first.setdefault((op.method, first), []).append((position, op))
+            else:
+                self._by_parent.setdefault((op.method, parent), []).append((position, op))
 
     def match(self, method: str, path: str) -> tuple[Operation | None, dict[str, str], Vendor[Any, Any] | None]:
         op = self._exact.get((method, path))
         if op is not None:
             return op, {}, self._by_name[op.vendor]
-        for op in self._templated:
+        # the first template in spec order that matches, as a scan of them all would find it
+        candidates = self._by_parent.get((method, path.rstrip("/").rpartition("/")[0]), [])
+        others = self._by_first.get((method, _first_segment(path)), [])
+        if others or self._anywhere:
+            candidates = sorted([*candidates, *others, *self._anywhere], key=_position)
+        for _, op in candidates:
             assert op.pattern is not None
             found = op.pattern.match(path) if op.method == method else None
             if found:

@@ -2,6 +2,7 @@
 the seeded stream where those leave it, so every id after them is the same too."""
 
 import random
+import re
 import uuid
 
 import pytest
@@ -21,15 +22,26 @@ def test_choices_draw_what_choice_draws(alphabet: str):
         assert fast.getrandbits(32) == plain.getrandbits(32)
 
 
+def test_hex_ids_are_seeded_full_length_lowercase_hex():
+    first, again = IdGenerator(5, "t"), IdGenerator(5, "t")
+    drawn = [first.hex(length) for length in (1, 32, 150, 200) * 50]
+    assert drawn == [again.hex(length) for length in (1, 32, 150, 200) * 50]
+    assert all(re.fullmatch(r"[0-9a-f]+", one) and len(one) in (1, 32, 150, 200) for one in drawn)
+    assert {first.hex(200)[0] for _ in range(400)} == set("0123456789abcdef")  # leading zeros kept
+
+
 def test_uuid4_is_the_uuid_module_s_formatting():
     fast, plain = IdGenerator(7, "t"), random.Random("7/t")
     for _ in range(2000):
         assert fast.uuid4() == str(uuid.UUID(int=plain.getrandbits(128), version=4))
 
 
-def test_request_id_draws_its_length_then_its_characters_as_before():
-    fast, plain = IdGenerator(3, "t"), random.Random("3/t")
-    base36 = "0123456789abcdefghijklmnopqrstuvwxyz"
-    for _ in range(500):
-        length = plain.choice((12, 13))
-        assert fast.request_id() == "".join(plain.choice(base36) for _ in range(length))
+def test_request_ids_are_seeded_and_shaped_as_dingtalks():
+    ids = [IdGenerator(3, "t").request_id() for _ in range(2)]
+    assert ids[0] == ids[1]
+    drawn = IdGenerator(3, "t")
+    many = [drawn.request_id() for _ in range(2000)]
+    assert all(re.fullmatch(r"[0-9a-z]{12,13}", one) for one in many)
+    assert {len(one) for one in many} == {12, 13}
+    assert len(set(many)) == len(many)
+    assert set("".join(many)) == set("0123456789abcdefghijklmnopqrstuvwxyz")

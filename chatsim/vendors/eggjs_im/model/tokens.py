@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import json
 import warnings
-from functools import cache
+from functools import cache, lru_cache
 from types import ModuleType
 from typing import Any
 
@@ -32,6 +32,7 @@ class TokenInvalid(Exception):
     """Any other jsonwebtoken verification failure."""
 
 
+@lru_cache(maxsize=256)  # a scenario of thousands of users gives most of them the same password
 def hash_password(password: str) -> str:
     """``crypto.createHash('sha256', secret)`` ignores the secret: plain SHA-256 hex."""
     return hashlib.sha256(password.encode("utf-8")).hexdigest()

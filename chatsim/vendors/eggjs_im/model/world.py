@@ -6,6 +6,7 @@ whole seconds) and in the tables' column order, because clients and the JWT payl
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -122,6 +123,7 @@ class EggjsImWorld:
         # Indexes the backend's MySQL has and a scan would not: building or serving a world of
         # thousands of users must not cost in proportion to everyone else's rows.
         self._by_username: dict[str, User] = {}  # folded as the collation compares; first row wins
+        self._fold: Callable[[str], str] = str.casefold if settings.case_insensitive else str
         self._friends_of: dict[int, list[GoodFriend]] = {}  # user_id -> rows, in id order
         self._applies_to: dict[int, list[GoodFriendApply]] = {}  # friend_id -> rows, in id order
         self._verified = VerifiedTokens()
@@ -212,9 +214,6 @@ class EggjsImWorld:
             for name, value in changes.items():
                 setattr(row, name, value)
             row.updated = self.now()
-
-    def _fold(self, username: str) -> str:
-        return username.casefold() if self.settings.case_insensitive else username
 
     def find_user(self, username: str) -> User | None:
         """`findOne({where:{username}})` under MySQL's case-insensitive collation (configurable):

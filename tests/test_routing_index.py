@@ -1,0 +1,32 @@
+"""The router's index of templated paths finds what a scan of every pattern in spec order finds."""
+
+from itertools import product
+
+from chatsim.admin import admin_vendor
+from chatsim.chain import ADMIN, bind_all
+from chatsim.routing import Router
+from chatsim.vendors.registry import discover
+
+
+def test_the_index_answers_as_the_scan_for_every_template():
+    vendors = discover(())
+    everyone = {ADMIN: admin_vendor(vendors, None), **vendors}
+    operations = bind_all(everyone)
+    router = Router(everyone.values(), operations)
+    templated = [op for ops in operations.values() for op in ops if op.templated]
+    paths = {""}
+    for op in templated:
+        for value, tail in product(("1", "abc", "x y"), ("", "/", "//", "/more")):
+            paths.add(op.path.replace("{", "").replace("}", "").rsplit("/", 1)[0] + "/" + value + tail)
+            paths.add("/".join(value if part.startswith("{") else part for part in op.path.split("/")) + tail)
+    exact = {route for route, _ in router.exact_routes()}
+    checked = 0
+    for method, path in product(("GET", "POST", "PUT", "DELETE"), sorted(paths)):
+        if (method, path) in exact:
+            continue
+        scanned = next(((op, found.groupdict()) for op in templated
+                        if op.method == method and op.pattern and (found := op.pattern.match(path))), (None, {}))
+        op, params, _ = router.match(method, path)
+        assert (op, params) == scanned, (method, path)
+        checked += op is not None
+    assert checked > len(templated)
