@@ -5,8 +5,10 @@ output goes to files (a pipe nobody reads would fill and stall the server), and 
 always stopped on the way out.
 """
 
+import contextlib
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -40,10 +42,11 @@ def served(argv: Sequence[str], tmp: Path, env: dict[str, str] | None = None, cw
            timeout: float = 30.0) -> Iterator[Served]:
     """Start ``argv`` (``chatsim serve ...``), wait for its banner, yield the URL to reach it by
     (127.0.0.1 when it binds every address), stop it afterwards."""
+    tmp.mkdir(parents=True, exist_ok=True)
     out, err = tmp / "stdout.txt", tmp / "stderr.txt"
     with out.open("wb") as stdout, err.open("wb") as stderr:
         proc = subprocess.Popen(list(argv), stdout=stdout, stderr=stderr, env=env if env is not None else clean_env(),
-                                cwd=cwd or tmp)
+                                cwd=cwd or tmp, start_new_session=True)
     try:
         deadline = time.monotonic() + timeout
         while (found := BANNER.search(out.read_text(encoding="utf-8"))) is None:
@@ -53,13 +56,18 @@ def served(argv: Sequence[str], tmp: Path, env: dict[str, str] | None = None, cw
             time.sleep(0.05)
         host = "127.0.0.1" if found["host"] in ("0.0.0.0", "localhost") else found["host"]
         yield Served(proc, f"http://{host}:{found['port']}", out, err)
-    finally:
-        proc.terminate()
+    finally:  # the whole process group: ``make run`` does not pass a signal on to its server
+        _signal(proc, signal.SIGTERM)
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            _signal(proc, signal.SIGKILL)
             proc.wait(10)
+
+
+def _signal(proc: subprocess.Popen[bytes], number: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, number)
 
 
 def chatsim_argv(*args: str) -> list[str]:
