@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from aiohttp import web
 
+    from chatsim.scenarios import ScenarioError
+
 from chatsim import __version__
 from chatsim.paths import scenario_search_path, use_scenarios_dir
 
@@ -48,9 +50,11 @@ def _serve(args: argparse.Namespace) -> int:
                         state_dir=args.state_dir, state_interval=args.state_interval,
                         cors_origins=_cors_origins(args.cors_origin))
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
-    from chatsim.watch import ScenarioWatch
+    watch = None
+    if args.watch:  # made before the scenarios are read, so that it sees them
+        from chatsim.watch import ScenarioWatch
 
-    watch = ScenarioWatch() if args.watch else None  # before the scenarios are read, so it sees them
+        watch = ScenarioWatch()
     try:
         app = build_app(settings)
         host = app[HOST]
@@ -69,11 +73,11 @@ def _serve(args: argparse.Namespace) -> int:
     if watch is not None:
         watch.registry = host.registry
         _run_in_background(app, watch.run)
-    print(f"chatsim {__version__} listening on http://{args.host}:{port}  (admin: /_chatsim/health)", flush=True)
+    print(f"chatsim {__version__} listening on http://{args.host}:{port}  (admin: /_chatsim/health)")
     for name, vendor in host.world_vendors.items():
         for line in vendor.credentials(tenant.worlds[name]):
             print(f"  {name}: {line}")
-    sys.stdout.flush()
+    sys.stdout.flush()  # a supervisor or a test reads the banner from a pipe or a file
     try:
         import uvloop
 
@@ -102,13 +106,13 @@ def _run_in_background(app: "web.Application", work: Callable[[], Coroutine[Any,
     app.cleanup_ctx.append(lifetime)
 
 
-def _blamed(error: Exception, paths: list[Path], vendor_modules: list[str]) -> Exception:
+def _blamed(error: "ScenarioError", paths: list[Path], vendor_modules: list[str]) -> "ScenarioError":
     """A world builder's error, which names its vendor, told as the file's that brings it in."""
-    from chatsim.scenarios import ScenarioError, blame, read_file
+    from chatsim.scenarios import blame, read_file
     from chatsim.tenants import Tenant
     from chatsim.vendors.registry import discover
 
-    if not isinstance(error, ScenarioError) or error.source in map(str, paths):
+    if error.source in map(str, paths):
         return error
     vendors = discover(vendor_modules)
     docs = [read_file(path, vendors) for path in paths]
