@@ -10,6 +10,7 @@ so record ids increase in ring order.
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
+from time import time as wall_clock
 from typing import Any
 
 import orjson
@@ -52,6 +53,7 @@ class ServeEvent:
     sub_events: Sequence[SubEvent] = NO_SUB_EVENTS
     id: int = 0  # stamped by the journal
     truncated: tuple[int, int] | None = None  # the bodies' sizes as they crossed the wire, when cut
+    wall: float = 0.0  # wall-clock time it was journaled (epoch seconds), stamped by the journal
 
     @property
     def callbacks(self) -> tuple[dict[str, Any], ...]:
@@ -66,6 +68,7 @@ class ServeEvent:
         return {
             "id": self.id,
             "time": self.time,
+            "wall_time": self.wall,
             "tenant": self.tenant,
             "vendor": self.vendor,
             "operation": self.operation,
@@ -108,6 +111,7 @@ class Journal:
     def append(self, event: ServeEvent) -> int:
         """Journal an answered request; returns its record id."""
         event.id = self._next_id
+        event.wall = wall_clock()
         self._next_id += 1
         size = len(event.request_body) + len(event.response_body) + RECORD_OVERHEAD
         if size > self._body_limit:

@@ -47,7 +47,10 @@ def _records(endpoint: str, params: dict[str, Any], headers: dict[str, str], tim
 
 def line(record: dict[str, Any], seen: datetime | None) -> str:
     """``wall  virtual  tenant  vendor  operation  status  code  ms  violations`` for one record;
-    the wall time is when the record arrived here (``--:--:--.---`` for the backlog)."""
+    the wall time is when the server journaled it (when it arrived here, from a server that does
+    not say)."""
+    if record.get("wall_time"):
+        seen = datetime.fromtimestamp(record["wall_time"]).astimezone()
     wall = seen.strftime("%H:%M:%S.%f")[:-3] if seen else "--:--:--.---"
     virtual = datetime.fromtimestamp(record["time"], UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     response = record["response"]
