@@ -143,6 +143,13 @@ def resolve_name(name: str) -> Path:
     return candidate
 
 
+def scenario_names() -> list[str]:
+    """The names ``resolve_name`` accepts, for a person choosing one (the dashboard)."""
+    root = SCENARIOS_DIR.resolve()
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.suffix in (".yaml", ".yml")
+                  and path.is_file())
+
+
 def clock_start(value: Any) -> float | None:
     if value is None:
         return None
