@@ -25,6 +25,7 @@ from chatsim.scenarios import ScenarioError, parse, read_file, resolve_name, sce
 from chatsim.spec.load import load_document
 from chatsim.spec.operations import Operation, Violation
 from chatsim.tenants import Tenant, TenantError
+from chatsim.ui import asset_reply, browser_redirect, page_reply
 
 AdminCall = Call[Host, None]
 
@@ -54,6 +55,14 @@ def openapi_json(call: AdminCall) -> Reply:
     """The same document as JSON, for a browser (which has no YAML parser): the dashboard builds
     its world-action forms from it."""
     return Reply.json(load_document(SPECS_DIR / "admin.yaml"))
+
+
+def dashboard_page(call: AdminCall) -> Reply:
+    return page_reply()
+
+
+def dashboard_asset(call: AdminCall) -> Reply:
+    return asset_reply(call.params["asset"])
 
 
 def list_scenarios(call: AdminCall) -> Reply:
@@ -242,7 +251,7 @@ def redeliver_callback(call: AdminCall) -> Reply:
 
 CORE_HANDLERS: dict[str, Handler] = {
     "health": health, "openapiDocument": openapi_document, "openapiJson": openapi_json, "coverage": coverage,
-    "overview": overview,
+    "dashboardPage": dashboard_page, "dashboardAsset": dashboard_asset, "overview": overview,
     "listScenarios": list_scenarios, "resetAll": reset_all,
     "listTenants": list_tenants, "memory": memory, "resetTenant": reset_tenant, "deleteTenant": delete_tenant,
     "loadScenario": load_scenario, "dumpState": dump_state, "getClock": get_clock,
@@ -277,8 +286,12 @@ class AdminErrors:
 
     def unknown_route(self, call: AdminCall) -> Reply:
         """Under ``/_chatsim/``: no such admin route. Anywhere else: no vendor claims the path, and
-        the nearest paths that exist are named (a typo in a client's base URL shows at once)."""
+        the nearest paths that exist are named (a typo in a client's base URL shows at once). A
+        browser asking for the root (HTML) is sent to the dashboard instead."""
         method = call.request.method
+        redirect = browser_redirect(method, call.path, call.request.headers.get("Accept", ""))
+        if redirect is not None:
+            return redirect
         if call.path.startswith(PREFIX):
             return Reply.json({"error": f"no admin route {method} {call.path}"}, status=404)
         return Reply.json({"error": "no vendor of chatsim answers this path", "method": method, "path": call.path,
@@ -291,7 +304,9 @@ JSON_UTF8 = {"Content-Type": "application/json; charset=utf-8"}
 
 
 ADMIN_TOKEN_HEADER = "X-Chatsim-Admin-Token"
-OPEN = frozenset({"health"})  # a container's health check needs no token
+# a container's health check needs no token; nor does the dashboard's static page (a browser cannot
+# send a header when it opens a page), which asks for the token before it calls anything else
+OPEN = frozenset({"health", "dashboardPage", "dashboardAsset"})
 SAME_SITE = frozenset({"same-origin", "none"})  # Sec-Fetch-Site of the page itself, or no page at all
 
 

@@ -1,5 +1,6 @@
 """What the dashboard reads besides the tenants' own routes, all documented in admin.yaml: the
-overview, the scenario names, the document as JSON, clock advances in the journal."""
+overview, the scenario names, the document as JSON, clock advances in the journal, and the page
+itself (redirected to from the root for browsers only, open without the token, locked down)."""
 
 import pytest
 import yaml
@@ -50,3 +51,30 @@ async def test_scenario_names_are_what_a_load_accepts(sim):
 async def test_the_document_as_json_is_the_yaml_one(sim):
     served = await (await sim.get("/_chatsim/openapi.json")).json()
     assert served == yaml.safe_load((SPECS_DIR / "admin.yaml").read_text(encoding="utf-8"))
+
+
+async def test_browsers_opening_the_root_land_on_the_dashboard_and_api_clients_keep_the_json_404(sim):
+    for path in ("/", "/_chatsim/"):
+        resp = await sim.get(path, headers={"Accept": "text/html,application/xhtml+xml"}, allow_redirects=False)
+        assert (resp.status, resp.headers["Location"]) == (302, "/_chatsim/ui/"), path
+        plain = await sim.get(path, allow_redirects=False)
+        assert plain.status == 404 and "error" in await plain.json(), path
+
+
+async def test_the_page_and_its_files_are_served_locked_down(sim):
+    page = await sim.get("/_chatsim/ui/")
+    assert page.status == 200 and page.content_type == "text/html"
+    policy = page.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    script = await sim.get("/_chatsim/ui/main.js")
+    assert script.status == 200 and script.content_type == "text/javascript"
+    assert (await sim.get("/_chatsim/ui/nothing.js")).status == 404
+    assert (await sim.get("/_chatsim/ui/main.py")).status == 400
+
+
+async def test_with_an_admin_token_the_page_opens_but_the_api_it_calls_needs_the_token(sim_factory):
+    sim = await sim_factory(admin_token="s3cret")
+    assert (await sim.get("/_chatsim/ui/")).status == 200
+    assert (await sim.get("/_chatsim/ui/api.js")).status == 200
+    assert (await sim.get("/_chatsim/overview")).status == 401
+    assert (await sim.get("/_chatsim/overview", headers={"X-Chatsim-Admin-Token": "s3cret"})).status == 200
