@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 NB_VENV := .venv-nonebot
 NB_STAMP := $(NB_VENV)/.installed
 
-.PHONY: run test bench instructions lint typecheck coverage clean
+.PHONY: run test browser bench instructions lint typecheck coverage clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -20,10 +20,18 @@ $(NB_STAMP): tests/nonebot_bot/requirements.txt
 	$(NB_VENV)/bin/pip install --quiet -r tests/nonebot_bot/requirements.txt
 	touch $(NB_STAMP)
 
+# The browser tests drive Debian's chromium with Playwright (whose own browser download cannot
+# work here) and need a CJK font for readable screenshots: installed with apt when missing. Where
+# apt cannot (no root), the tests skip and say why; under CI they fail instead.
+browser:
+	@test -x /usr/bin/chromium && fc-list 2>/dev/null | grep -q 'Noto Sans CJK' || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) || \
+	  echo 'warning: could not install chromium and fonts-noto-cjk with apt; the browser tests will skip'
+
 run: $(STAMP)
 	$(BIN)/chatsim serve --host 127.0.0.1 --port 7001
 
-test: $(STAMP) $(NB_STAMP)
+test: $(STAMP) $(NB_STAMP) browser
 	$(BIN)/ruff check chatsim tests bench examples
 	$(BIN)/lint-imports
 	$(BIN)/mypy chatsim
