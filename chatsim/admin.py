@@ -207,7 +207,7 @@ async def get_journal(call: AdminCall) -> Reply:
     if wait:
         records = await journal.wait(wait, after, **journal_filters(call))
     else:
-        records = [r for r in journal.query(**journal_filters(call)) if r.id > after]
+        records = journal.since(after, **journal_filters(call))
     limit = call.params.get("limit")
     records = records[-limit:] if limit else records
     return Reply.json({"count": len(records), "records": [r.to_json() for r in records]})

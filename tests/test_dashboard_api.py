@@ -78,3 +78,16 @@ async def test_with_an_admin_token_the_page_opens_but_the_api_it_calls_needs_the
     assert (await sim.get("/_chatsim/ui/api.js")).status == 200
     assert (await sim.get("/_chatsim/overview")).status == 401
     assert (await sim.get("/_chatsim/overview", headers={"X-Chatsim-Admin-Token": "s3cret"})).status == 200
+
+
+async def test_a_long_poll_from_the_last_id_answers_only_what_is_new_for_its_tenant(sim):
+    url = "/_t/{}/gewe/v2/api/contacts/fetchContactsList"
+    for tenant in ("poll-a", "poll-b", "poll-a"):
+        await sim.post(url.format(tenant), json={"appId": APP}, headers=TOKEN)
+    last = (await (await sim.get("/_chatsim/overview")).json())["journal_last_id"]
+    await sim.post(url.format("poll-b"), json={"appId": APP}, headers=TOKEN)
+    await sim.post(url.format("poll-a"), json={"appId": 5}, headers=TOKEN)
+    found = await (await sim.get("/_chatsim/journal", params={"tenant": "poll-a", "after": last, "wait": 5})).json()
+    assert [(r["id"], r["tenant"]) for r in found["records"]] == [(last + 2, "poll-a")]
+    every = await (await sim.get("/_chatsim/journal", params={"tenant": "poll-a"})).json()
+    assert [r["id"] for r in every["records"]] == sorted(r["id"] for r in every["records"]) and every["count"] == 3
