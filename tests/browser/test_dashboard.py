@@ -164,3 +164,26 @@ def test_a_page_of_another_origin_cannot_use_the_admin_api(page, server, static_
     }""", server.url)
     assert outcome == "blocked"
     assert request("GET", f"{server.url}/_chatsim/journal/count", params={"tenant": "victim"}).json()["count"] == 1
+
+
+def test_a_scenario_that_breaks_its_schema_is_refused_where_it_was_typed(page, server):
+    open_view(page, server, "/t/scenario-bot/controls")
+    form = page.locator("form.scenario")
+    form.locator("textarea").fill("chatsim: 1\nname: broken\ngewe:\n  people: 5\n")
+    form.locator("button").click()
+    expect(page.locator("pre.result.error")).to_contain_text("gewe.people")
+    form.locator("select").select_option("demo.yaml")
+    form.locator("button").click()
+    expect(page.locator("pre.result.ok")).to_have_text("loaded demo")
+
+
+def test_a_world_action_form_generated_from_the_spec_sends_a_friend_request(page, server):
+    open_view(page, server, "/t/form-bot/controls")
+    form = page.locator('form.action[data-operation="gewe.sendFriendRequest"]')
+    form.locator('input[name="appId"]').fill(APP)
+    form.locator('input[name="fromWxid"]').fill("wxid_lilei1990")
+    form.locator('input[name="content"]').fill("我是李雷")
+    form.get_by_role("button").click()
+    expect(form.locator("pre.result.ok")).to_contain_text('"status": "pending"')
+    requests = admin(server, "GET", "tenants/form-bot/gewe/friend-requests")["requests"]
+    assert [(r["sender"], r["content"]) for r in requests] == [("wxid_lilei1990", "我是李雷")]
