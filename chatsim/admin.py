@@ -9,6 +9,7 @@ account goes offline...) as their manifests' ``world_actions``; their operationI
 
 import hmac
 import time
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -18,10 +19,13 @@ from multidict import MultiMapping
 from chatsim import __version__
 from chatsim.chain import ADMIN, Host
 from chatsim.contract import ApiFamily, Call, Handler, Refused, Reply, SimError, Vendor
+from chatsim.journal import SYSTEM_VENDOR, ServeEvent, system_event
 from chatsim.paths import SPECS_DIR
-from chatsim.scenarios import ScenarioError, parse, read_file, resolve_name
+from chatsim.scenarios import ScenarioError, parse, read_file, resolve_name, scenario_names
+from chatsim.spec.load import load_document
 from chatsim.spec.operations import Operation, Violation
 from chatsim.tenants import Tenant, TenantError
+from chatsim.ui import asset_reply, browser_redirect, page_reply
 
 AdminCall = Call[Host, None]
 
@@ -45,6 +49,57 @@ def health(call: AdminCall) -> Reply:
 def openapi_document(call: AdminCall) -> Reply:
     text = (SPECS_DIR / "admin.yaml").read_text(encoding="utf-8")
     return Reply(text.encode(), headers={"Content-Type": "application/yaml; charset=utf-8"})
+
+
+def openapi_json(call: AdminCall) -> Reply:
+    """The same document as JSON, for a browser (which has no YAML parser): the dashboard builds
+    its world-action forms from it."""
+    return Reply.json(load_document(SPECS_DIR / "admin.yaml"))
+
+
+def dashboard_page(call: AdminCall) -> Reply:
+    return page_reply()
+
+
+def dashboard_asset(call: AdminCall) -> Reply:
+    return asset_reply(call.params["asset"])
+
+
+def list_scenarios(call: AdminCall) -> Reply:
+    return Reply.json({"scenarios": scenario_names()})
+
+
+OK_CODES = frozenset({0, 200, "ok"})  # the vendors' success codes: DingTalk errcode, GeWe ret, egg.js msg
+
+
+def failed(record: ServeEvent) -> bool:
+    """An answer the caller should look at: an HTTP error, a violation, or a vendor code that is not success."""
+    code = record.vendor_code
+    return record.status >= 400 or bool(record.violations) or (code is not None and code not in OK_CODES)
+
+
+def overview(call: AdminCall) -> Reply:
+    """Each tenant in a line: what the dashboard's first view shows, in one call."""
+    host = call.world
+    requests: Counter[str] = Counter()
+    errors: Counter[str] = Counter()
+    seen: dict[str, set[str]] = {}
+    for record in host.journal.query():
+        if record.vendor == SYSTEM_VENDOR:
+            continue
+        requests[record.tenant] += 1
+        errors[record.tenant] += failed(record)
+        seen.setdefault(record.tenant, set()).add(record.vendor)
+    last = host.journal.query(limit=1)
+    rows = []
+    for tenant in host.registry.tenants():
+        sections = {name for doc in tenant.scenarios for name in doc if name in host.world_vendors}
+        clock = tenant.clock
+        rows.append({"name": tenant.name, "vendors": sorted(sections | seen.get(tenant.name, set())),
+                     "requests": requests[tenant.name], "errors": errors[tenant.name],
+                     "callbacks": dict(Counter(d.status for d in tenant.outbox.query())),
+                     "clock": {**clock_json(clock.now(), clock.frozen), "offset": clock.now() - time.time()}})
+    return Reply.json({"journal_last_id": last[0].id if last else 0, "tenants": rows})
 
 
 def coverage_rows(operations: Mapping[str, Sequence[Operation]],
@@ -133,12 +188,17 @@ def get_clock(call: AdminCall) -> Reply:
 
 
 def advance_clock(call: AdminCall) -> Reply:
-    clock = call.ctx.clock
+    clock, seconds = call.ctx.clock, call.params["seconds"]
     try:
-        clock.advance(call.params["seconds"])
+        after = clock.advance(seconds)
     except ValueError as exc:
         raise Refused(str(exc), 400) from None
-    return Reply.json(clock_json(clock.now(), clock.frozen))
+    before = after - seconds
+    # journaled, so that a live view (the dashboard's timeline) sees the jump where it happened
+    call.world.journal.append(system_event(before, call.tenant_name, "clock.advanced",
+                                           {"seconds": seconds, "from": before, "to": after,
+                                            "from_iso": iso(before), "to_iso": iso(after)}))
+    return Reply.json(clock_json(after, clock.frozen))
 
 
 def journal_filters(call: AdminCall) -> dict[str, Any]:
@@ -150,7 +210,7 @@ async def get_journal(call: AdminCall) -> Reply:
     if wait:
         records = await journal.wait(wait, after, **journal_filters(call))
     else:
-        records = [r for r in journal.query(**journal_filters(call)) if r.id > after]
+        records = journal.since(after, **journal_filters(call))
     limit = call.params.get("limit")
     records = records[-limit:] if limit else records
     return Reply.json({"count": len(records), "records": [r.to_json() for r in records]})
@@ -193,7 +253,9 @@ def redeliver_callback(call: AdminCall) -> Reply:
 
 
 CORE_HANDLERS: dict[str, Handler] = {
-    "health": health, "openapiDocument": openapi_document, "coverage": coverage, "resetAll": reset_all,
+    "health": health, "openapiDocument": openapi_document, "openapiJson": openapi_json, "coverage": coverage,
+    "dashboardPage": dashboard_page, "dashboardAsset": dashboard_asset, "overview": overview,
+    "listScenarios": list_scenarios, "resetAll": reset_all,
     "listTenants": list_tenants, "memory": memory, "resetTenant": reset_tenant, "deleteTenant": delete_tenant,
     "loadScenario": load_scenario, "dumpState": dump_state, "getClock": get_clock,
     "advanceClock": advance_clock, "getJournal": get_journal, "countJournal": count_journal,
@@ -227,8 +289,12 @@ class AdminErrors:
 
     def unknown_route(self, call: AdminCall) -> Reply:
         """Under ``/_chatsim/``: no such admin route. Anywhere else: no vendor claims the path, and
-        the nearest paths that exist are named (a typo in a client's base URL shows at once)."""
+        the nearest paths that exist are named (a typo in a client's base URL shows at once). A
+        browser asking for the root (HTML) is sent to the dashboard instead."""
         method = call.request.method
+        redirect = browser_redirect(method, call.path, call.request.headers.get("Accept", ""))
+        if redirect is not None:
+            return redirect
         if call.path.startswith(PREFIX):
             return Reply.json({"error": f"no admin route {method} {call.path}"}, status=404)
         return Reply.json({"error": "no vendor of chatsim answers this path", "method": method, "path": call.path,
@@ -241,7 +307,9 @@ JSON_UTF8 = {"Content-Type": "application/json; charset=utf-8"}
 
 
 ADMIN_TOKEN_HEADER = "X-Chatsim-Admin-Token"
-OPEN = frozenset({"health"})  # a container's health check needs no token
+# a container's health check needs no token; nor does the dashboard's static page (a browser cannot
+# send a header when it opens a page), which asks for the token before it calls anything else
+OPEN = frozenset({"health", "dashboardPage", "dashboardAsset"})
 SAME_SITE = frozenset({"same-origin", "none"})  # Sec-Fetch-Site of the page itself, or no page at all
 
 

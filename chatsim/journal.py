@@ -121,7 +121,7 @@ class Journal:
         self.bytes += size
         if self.bytes > self._byte_budget or len(events) > self._capacity:
             self._evict()
-        if self._waiters:
+        if self._waiters.waiters:  # nobody long-polls: no call at all
             self._waiters.wake()
         return event.id
 
@@ -143,21 +143,36 @@ class Journal:
 
     async def wait(self, timeout: float, after: int = 0, **filters: Any) -> list[ServeEvent]:
         """Long poll: the matching records (above ``after``) as soon as there is one, else [] at the timeout."""
-        return await self._waiters.wait(timeout, lambda: [e for e in self.query(**filters) if e.id > after])
+        return await self._waiters.wait(timeout, lambda: self.since(after, **filters))
 
     def query(self, tenant: str | None = None, vendor: str | None = None, operation: str | None = None,
               limit: int | None = None) -> list[ServeEvent]:
-        found = [event for event in self._events
-                 if (tenant is None or event.tenant == tenant)
-                 and (vendor is None or event.vendor == vendor)
-                 and (operation is None or event.operation == operation)]
+        found = [event for event in self._events if _matches(event, tenant, vendor, operation)]
         return found[-limit:] if limit else found
+
+    def since(self, after: int, tenant: str | None = None, vendor: str | None = None,
+              operation: str | None = None) -> list[ServeEvent]:
+        """The matching records above ``after``, read from the newest end (ids rise in ring order):
+        a long poll woken by each new record reads what is new, not the whole ring."""
+        found = []
+        for event in reversed(self._events):
+            if event.id <= after:
+                break
+            if _matches(event, tenant, vendor, operation):
+                found.append(event)
+        found.reverse()
+        return found
 
     def clear(self, tenant: str | None = None) -> None:
         kept = [] if tenant is None else [event for event in self._events if event.tenant != tenant]
         self._events.clear()
         self._events.extend(kept)
         self.bytes = sum(_size(event) for event in kept)
+
+
+def _matches(event: ServeEvent, tenant: str | None, vendor: str | None, operation: str | None) -> bool:
+    return ((tenant is None or event.tenant == tenant) and (vendor is None or event.vendor == vendor)
+            and (operation is None or event.operation == operation))
 
 
 def _size(event: ServeEvent) -> int:

@@ -11,14 +11,12 @@ T = TypeVar("T")
 
 class LongPoll:
     def __init__(self) -> None:
-        self._waiters: list[asyncio.Future[None]] = []
-
-    def __bool__(self) -> bool:
-        """Whether anyone waits (so that adding costs nothing when nobody does)."""
-        return bool(self._waiters)
+        # Empty when nobody waits: a writer on the hot path tests this list itself before it wakes
+        # anyone (a list's truth costs no call; a __bool__ of ours was a Python call per request).
+        self.waiters: list[asyncio.Future[None]] = []
 
     def wake(self) -> None:
-        waiters, self._waiters = self._waiters, []
+        waiters, self.waiters = self.waiters, []
         for waiter in waiters:
             if not waiter.done():
                 waiter.set_result(None)
@@ -32,7 +30,7 @@ class LongPoll:
             if found or remaining <= 0:
                 return found
             waiter = asyncio.get_running_loop().create_future()
-            self._waiters.append(waiter)
+            self.waiters.append(waiter)
             try:
                 await asyncio.wait_for(waiter, remaining)
             except TimeoutError:

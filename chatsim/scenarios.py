@@ -185,6 +185,17 @@ def resolve_name(name: str) -> Path:
     raise ScenarioError(name, "", "no such scenario in scenarios/")
 
 
+def scenario_names() -> list[str]:
+    """The names ``resolve_name`` accepts, for a person choosing one (the dashboard)."""
+    names: set[str] = set()
+    for folder in scenario_search_path():
+        root = folder.resolve()
+        if root.is_dir():
+            names.update(str(path.relative_to(root)) for path in root.rglob("*")
+                         if path.suffix in (".yaml", ".yml") and path.is_file())
+    return sorted(names)
+
+
 def clock_start(value: Any) -> float | None:
     if value is None:
         return None

@@ -19,8 +19,9 @@ class ThreadedChatsim:
     """``with ThreadedChatsim() as server: requests.get(server.url + "/_chatsim/health")``"""
 
     def __init__(self, scenarios: list[Path] | None = None, seed: int = 0, check_responses: bool = True,
-                 host: str = "127.0.0.1", port: int = 0) -> None:
+                 host: str = "127.0.0.1", port: int = 0, admin_token: str | None = None) -> None:
         self.scenarios = scenarios
+        self.admin_token = admin_token
         self.seed = seed
         self.check_responses = check_responses
         self.host = host
@@ -68,8 +69,11 @@ class ThreadedChatsim:
         asyncio.set_event_loop(loop)
         try:
             app = build_app(Settings(host=self.host, port=self.port, scenarios=self.scenarios or [DEMO_SCENARIO],
-                                     seed=self.seed, quiet=True, check_responses=self.check_responses))
-            runner = web.AppRunner(app, access_log=None)
+                                     seed=self.seed, quiet=True, check_responses=self.check_responses,
+                                     admin_token=self.admin_token))
+            # A long poll still parked at stop (a closed browser tab's) is cut after a second
+            # instead of holding the stop for the whole of its wait.
+            runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
             loop.run_until_complete(runner.setup())
             loop.run_until_complete(web.SockSite(runner, sock).start())
         except BaseException as exc:  # reported to the starting thread, which raises it
@@ -82,6 +86,10 @@ class ThreadedChatsim:
             loop.run_forever()
         finally:
             loop.run_until_complete(runner.cleanup())
+            left = asyncio.all_tasks(loop)  # handlers the shutdown cancelled, finished before the loop closes
+            for task in left:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
             loop.close()
 
 
