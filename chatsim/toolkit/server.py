@@ -19,7 +19,10 @@ class ThreadedChatsim:
     """``with ThreadedChatsim() as server: requests.get(server.url + "/_chatsim/health")``"""
 
     def __init__(self, scenarios: list[Path] | None = None, seed: int = 0, check_responses: bool = True,
-                 host: str = "127.0.0.1", port: int = 0, admin_token: str | None = None) -> None:
+                 host: str = "127.0.0.1", port: int = 0, admin_token: str | None = None,
+                 **settings: Any) -> None:
+        """``settings``: any other ``chatsim.app.Settings`` field (``cors_origins=...``)."""
+        self.settings = settings
         self.scenarios = scenarios
         self.admin_token = admin_token
         self.seed = seed
@@ -70,7 +73,7 @@ class ThreadedChatsim:
         try:
             app = build_app(Settings(host=self.host, port=self.port, scenarios=self.scenarios or [DEMO_SCENARIO],
                                      seed=self.seed, quiet=True, check_responses=self.check_responses,
-                                     admin_token=self.admin_token))
+                                     admin_token=self.admin_token, **self.settings))
             # A long poll still parked at stop (a closed browser tab's) is cut after a second
             # instead of holding the stop for the whole of its wait.
             runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
