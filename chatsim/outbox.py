@@ -20,6 +20,7 @@ from typing import Any
 import orjson
 
 from chatsim.clock import VirtualClock
+from chatsim.faults.rules import FaultBook
 from chatsim.longpoll import LongPoll
 from chatsim.trace import CALLBACK, Trace
 
@@ -90,8 +91,10 @@ def payload_matches(payload: Any, filters: dict[str, str]) -> bool:
 
 
 class Outbox:
-    def __init__(self, clock: VirtualClock, settings: CallbackSettings, sender: Sender | None) -> None:
+    def __init__(self, clock: VirtualClock, settings: CallbackSettings, sender: Sender | None,
+                 faults: FaultBook | None = None) -> None:
         self._clock = clock
+        self._faults = faults if faults is not None else FaultBook("")
         self._settings = settings
         self._sender = sender
         self._deliveries: dict[int, Delivery] = {}  # by id, oldest first

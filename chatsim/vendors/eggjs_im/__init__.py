@@ -12,6 +12,7 @@ from chatsim.contract import ApiFamily, Vendor
 from chatsim.paths import SPECS_DIR
 from chatsim.spec.operations import Policy
 from chatsim.vendors.eggjs_im import admin, errors, handlers
+from chatsim.vendors.eggjs_im.faults import EggFaults
 from chatsim.vendors.eggjs_im.model.world import EggjsImWorld, User
 from chatsim.vendors.eggjs_im.scenario import build_world
 
@@ -47,5 +48,6 @@ VENDOR: Vendor[EggjsImWorld, User] = Vendor(
     build_world=build_world,
     dump=EggjsImWorld.dump,
     credentials=credentials,
+    faults=EggFaults(_prod),
     scenario_schema=json.loads((Path(__file__).parent / "scenario.schema.json").read_text(encoding="utf-8")),
 )
