@@ -26,7 +26,7 @@ from typing import Any
 from multidict import istr
 
 from chatsim.contract import REFUSED_HEADER, Call, Reply, SimError, Vendor
-from chatsim.injection import inject
+from chatsim.injection import answered_by_fault, inject
 from chatsim.journal import Journal, ServeEvent
 from chatsim.outbox import DEPTH_HEADER
 from chatsim.routing import Router, split_tenant, tenant_from_headers
@@ -257,8 +257,8 @@ def check_response(host: Host, call: Call[Any, Any], reply: Reply) -> None:
     """``--check-responses``: the answer against the operation's spec, findings on the call's trace."""
     checker, op = host.response_check, call.op
     if (checker is None or op is None or call.vendor is host.admin or reply.disconnect is not None
-            or REFUSED_HEADER in (reply.headers or {})):
-        return  # a refusal (ErrorRenderer.refused) is the front server's, a lost answer no answer at all
+            or REFUSED_HEADER in (reply.headers or {}) or answered_by_fault(call.trace_or_none)):
+        return  # a refusal (ErrorRenderer.refused) is the front server's, a fault's answer the rule's
     content_type = (reply.headers or {}).get("Content-Type") or call.vendor.content_type
     for problem in checker(op, reply, call.path_params, content_type):
         call.trace.check(problem)

@@ -21,9 +21,10 @@ from chatsim.contract import Call, FaultAnswers, Reply, encode
 from chatsim.faults.limiter import Throttle
 from chatsim.faults.rules import Rule
 from chatsim.ids import IdGenerator
-from chatsim.trace import FAULT
+from chatsim.trace import FAULT, Trace
 
 FAULT_HEADER = "X-Chatsim-Fault"
+ANSWERING = frozenset({"rate_limit", "error", "respond", "disconnect"})  # effects that answer in the handler's place
 UNKNOWN_ROUTE = "(unknown route)"
 Outcome = Reply | Awaitable[Reply] | None
 Proceed = Callable[[], Reply | Awaitable[Reply]]
@@ -112,6 +113,11 @@ def _answer(call: Call[Any, Any], rule: Rule, answers: FaultAnswers, operation: 
     _note(call, rule, mode, notes, {"after_apply": bool(settings.get("after_apply"))})
     body = rule.rng.randbytes(rule.rng.randint(16, 256)) if mode == "garbage" else b""
     return Reply(body, 0, disconnect=mode)
+
+
+def answered_by_fault(trace: Trace | None) -> bool:
+    """Whether a rule answered this call instead of its handler (the self-check leaves those alone)."""
+    return trace is not None and any(e.kind == FAULT and e.data["effect"] in ANSWERING for e in trace.sub_events)
 
 
 def _scope_key(scope: str, operation: str, account: Callable[[], str | None]) -> str:

@@ -91,8 +91,9 @@ class Rule:
         else:
             lognormal = s["lognormal"]
             delay = float(lognormal["median_ms"]) * math.exp(self.rng.gauss(0.0, float(lognormal["sigma"])))
-        cap = float(s.get("max_ms", MAX_LATENCY_MS))
-        return min(delay, cap if s.get("virtual") else min(cap, MAX_LATENCY_MS))
+        if s.get("virtual"):  # nobody waits for virtual time: only the rule's own cap
+            return min(delay, float(s.get("max_ms", math.inf)))
+        return min(delay, float(s.get("max_ms", MAX_LATENCY_MS)), MAX_LATENCY_MS)
 
     def to_json(self) -> dict[str, Any]:
         counters: dict[str, Any] = {"matched": self.matched, "applied": self.applied, "by_outcome": self.by_kind,
