@@ -14,14 +14,16 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import jsonschema
 from multidict import MultiMapping
 
 from chatsim import __version__
 from chatsim.chain import ADMIN, Host
 from chatsim.contract import ApiFamily, Call, Handler, Refused, Reply, SimError, Vendor
+from chatsim.faults import SCHEMA as FAULTS_SCHEMA
 from chatsim.journal import SYSTEM_VENDOR, ServeEvent, system_event
 from chatsim.paths import SPECS_DIR
-from chatsim.scenarios import ScenarioError, parse, read_file, resolve_name, scenario_names
+from chatsim.scenarios import ScenarioError, parse, read_file, resolve_name, scenario_names, yaml_path
 from chatsim.spec.load import load_document
 from chatsim.spec.operations import Operation, Violation
 from chatsim.tenants import Tenant, TenantError
@@ -252,6 +254,45 @@ def redeliver_callback(call: AdminCall) -> Reply:
     return Reply.json(delivery.to_json())
 
 
+_FAULT_RULES = jsonschema.Draft202012Validator(FAULTS_SCHEMA)
+
+
+def faults_json(call: AdminCall) -> Reply:
+    return Reply.json({"rules": call.ctx.faults.to_json()})
+
+
+def get_faults(call: AdminCall) -> Reply:
+    return faults_json(call)
+
+
+def put_faults(call: AdminCall) -> Reply:
+    """Checked whole before anything changes: the schema, then what only the server knows (the
+    vendors it serves, each vendor's error kinds)."""
+    rules = call.params["rules"]
+    problem = next(iter(sorted(_FAULT_RULES.iter_errors(rules), key=lambda e: list(map(str, e.absolute_path)))),
+                   None)
+    if problem is not None:
+        raise Refused(f"rules{yaml_path(['', *problem.absolute_path])}: {problem.message}", 400)
+    vendors = call.world.world_vendors
+    for index, rule in enumerate(rules):
+        vendor = vendors.get(rule["vendor"])
+        if vendor is None:
+            raise Refused(f"rules[{index}].vendor: chatsim serves no vendor {rule['vendor']!r} "
+                          f"(it serves {', '.join(vendors)})", 400)
+        kind = (rule.get("error") or {}).get("kind")
+        kinds = vendor.faults.error_kinds if vendor.faults is not None else ()
+        if kind is not None and kind not in kinds:
+            raise Refused(f"rules[{index}].error.kind: {vendor.name} has no error kind {kind!r} "
+                          f"(it has {', '.join(kinds) or 'none'})", 400)
+    call.ctx.faults.replace(rules)
+    return faults_json(call)
+
+
+def delete_faults(call: AdminCall) -> Reply:
+    call.ctx.faults.clear()
+    return faults_json(call)
+
+
 CORE_HANDLERS: dict[str, Handler] = {
     "health": health, "openapiDocument": openapi_document, "openapiJson": openapi_json, "coverage": coverage,
     "dashboardPage": dashboard_page, "dashboardAsset": dashboard_asset, "overview": overview,
@@ -260,6 +301,7 @@ CORE_HANDLERS: dict[str, Handler] = {
     "loadScenario": load_scenario, "dumpState": dump_state, "getClock": get_clock,
     "advanceClock": advance_clock, "getJournal": get_journal, "countJournal": count_journal,
     "clearJournal": clear_journal, "listCallbacks": list_callbacks, "redeliverCallback": redeliver_callback,
+    "getFaults": get_faults, "putFaults": put_faults, "deleteFaults": delete_faults,
 }
 
 

@@ -10,6 +10,8 @@ import asyncio
 import contextlib
 import functools
 import json
+import socket
+import struct
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,7 +100,27 @@ class Adapter:
         reply = serve(self.host, call)
         if not isinstance(reply, Reply):
             reply = await reply
+        if reply.disconnect is not None:
+            return self._break(request, reply)
         return self._respond(call.vendor, reply, call.reported, request)
+
+    @staticmethod
+    def _break(request: web.Request, reply: Reply) -> web.StreamResponse:
+        """A fault rule's lost answer, on the connection itself: ``reset`` closes it with a TCP RST
+        (SO_LINGER 0), ``empty`` closes it without a byte, ``garbage`` writes the reply's random
+        bytes and closes. aiohttp finds the connection gone and sends nothing more."""
+        transport = request.transport
+        if transport is not None and not transport.is_closing():
+            if reply.disconnect == "garbage":
+                transport.write(reply.body)
+            if reply.disconnect == "reset":
+                sock = transport.get_extra_info("socket")
+                if sock is not None:
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                transport.abort()
+            else:
+                transport.close()
+        return web.Response(status=204)
 
     def _respond(self, vendor: Vendor[Any, Any], reply: Reply, violations: tuple[dict[str, Any], ...],
                  request: web.Request) -> web.Response:

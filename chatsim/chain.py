@@ -3,7 +3,7 @@
 Every request, of every vendor and of the admin API, known route or not, walks the same steps:
 
     REQUEST_STEPS   loop_guard -> route -> tenant -> limits -> preflight -> settle -> authenticate
-                    -> validate -> handle
+                    -> validate -> faults -> handle
     RESPONSE_STEPS  check_response -> journal
 
 A request step is a plain function of the ``Host`` and the ``Call``; it fills in the call, or
@@ -16,6 +16,7 @@ Nothing here touches aiohttp: ``chatsim.app`` turns the HTTP request into a ``Ca
 ``Reply`` into a response.
 """
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -25,6 +26,7 @@ from typing import Any
 from multidict import istr
 
 from chatsim.contract import REFUSED_HEADER, Call, Reply, SimError, Vendor
+from chatsim.injection import answered_by_fault, inject
 from chatsim.journal import Journal, ServeEvent
 from chatsim.outbox import DEPTH_HEADER
 from chatsim.routing import Router, split_tenant, tenant_from_headers
@@ -237,6 +239,14 @@ def refuse(call: Call[Any, Any], violations: list[Violation]) -> Reply:
     return call.vendor.errors.violations(call, violations)
 
 
+def faults(host: Host, call: Call[Any, Any]) -> Outcome:
+    """The tenant's fault rules, if it has any: a throttle, an error, a delay, a lost answer."""
+    context = call.context
+    if context is None or not context.faults.rules or call.vendor is host.admin:
+        return None  # the usual case costs this one check (chatsim.injection has the rest)
+    return inject(call, context.faults.rules, functools.partial(handle, host, call))
+
+
 def handle(host: Host, call: Call[Any, Any]) -> Reply | Awaitable[Reply]:
     """The vendor's handler for the operation, or its answer for a path or operation it lacks."""
     op, errors = call.op, call.vendor.errors
@@ -249,7 +259,7 @@ def handle(host: Host, call: Call[Any, Any]) -> Reply | Awaitable[Reply]:
 
 
 REQUEST_STEPS: tuple[RequestStep, ...] = (loop_guard, route, tenant, limits, preflight, settle, authenticate,
-                                          validate, handle)
+                                          validate, faults, handle)
 
 
 # --- the response steps -------------------------------------------------------------------------
@@ -258,8 +268,9 @@ REQUEST_STEPS: tuple[RequestStep, ...] = (loop_guard, route, tenant, limits, pre
 def check_response(host: Host, call: Call[Any, Any], reply: Reply) -> None:
     """``--check-responses``: the answer against the operation's spec, findings on the call's trace."""
     checker, op = host.response_check, call.op
-    if checker is None or op is None or call.vendor is host.admin or REFUSED_HEADER in (reply.headers or {}):
-        return  # a refusal (chatsim.contract.ErrorRenderer.refused) is the front server's, not the operation's
+    if (checker is None or op is None or call.vendor is host.admin or reply.disconnect is not None
+            or REFUSED_HEADER in (reply.headers or {}) or answered_by_fault(call.trace_or_none)):
+        return  # a refusal (ErrorRenderer.refused) is the front server's, a fault's answer the rule's
     content_type = (reply.headers or {}).get("Content-Type") or call.vendor.content_type
     for problem in checker(op, reply, call.path_params, content_type):
         call.trace.check(problem)

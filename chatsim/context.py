@@ -1,9 +1,11 @@
 """The shared machinery a vendor's model may use in one tenant: its name, virtual clock, seeded ids,
-the callback outbox, and the HTTP sender the app injected (a model never sees aiohttp)."""
+the callback outbox, the HTTP sender the app injected (a model never sees aiohttp), and its fault
+rules (read by the chain's faults step and the outbox; a model never looks at them)."""
 
 from dataclasses import dataclass
 
 from chatsim.clock import VirtualClock
+from chatsim.faults.rules import FaultBook
 from chatsim.ids import IdGenerator
 from chatsim.outbox import Outbox, Sender
 
@@ -15,3 +17,4 @@ class TenantContext:
     ids: IdGenerator
     outbox: Outbox
     send: Sender | None  # POST a body to a URL: (status, None) on an answer, (None, error) if none
+    faults: FaultBook

@@ -22,6 +22,8 @@ import orjson
 
 from chatsim.context import TenantContext
 from chatsim.cors import CorsPolicy
+from chatsim.faults.limiter import Throttle
+from chatsim.ids import IdGenerator
 from chatsim.spec.operations import Field, Operation, Policy, Violation
 from chatsim.trace import Trace
 
@@ -44,12 +46,14 @@ def encode(data: Any) -> bytes:
 class Reply:
     """An answer before it is sent: the body bytes, the status, extra headers and the vendor's own
     result code (for the journal). Nothing changes a reply once it is made, so a constant one may
-    be built once and shared."""
+    be built once and shared. ``disconnect`` (a fault rule's ``reset``, ``empty`` or ``garbage``)
+    asks the adapter to break the connection instead of sending it: only the adapter has one."""
 
     body: bytes
     status: int = 200
     headers: Mapping[str, str] | None = None
     vendor_code: Any = None
+    disconnect: str | None = None
 
     @classmethod
     def json(cls, data: Any, status: int = 200, headers: Mapping[str, str] | None = None,
@@ -187,6 +191,25 @@ class ErrorRenderer(Protocol):
         ...
 
 
+class FaultAnswers(Protocol):
+    """How a vendor answers an injected fault (``chatsim.injection``), in its own words: its
+    throttle answer, its system errors by kind, and whose call it is (what a rule's ``account``
+    matches). ``ids`` is the rule's own generator, for the ids an answer carries (request ids), so
+    that a fault never shifts the tenant's ids. A vendor without one gets chatsim's generic answers."""
+
+    @property
+    def error_kinds(self) -> tuple[str, ...]:
+        """The system errors ``system_error`` knows; the first is a rule's default."""
+        ...
+
+    def account(self, call: Call[Any, Any]) -> str | None: ...
+
+    def throttled(self, call: Call[Any, Any], throttle: Throttle, settings: Mapping[str, Any],
+                  ids: IdGenerator) -> Reply: ...
+
+    def system_error(self, call: Call[Any, Any], kind: str, ids: IdGenerator) -> Reply: ...
+
+
 @dataclass(frozen=True, slots=True)
 class ApiFamily:
     """One API family of a vendor: the paths it owns and where its answers carry the result code
@@ -235,6 +258,7 @@ class Vendor(Generic[W, P]):
     credentials: Callable[[W], list[str]] = no_credentials  # banner lines telling a person how to call it
     callback_schema: Path | None = None  # JSON Schemas of its callback payloads, by kind ($defs)
     cors: CorsPolicy | None = None  # browser calls from other origins, where its real server takes them
+    faults: FaultAnswers | None = None  # its answers to fault rules; None: chatsim's generic ones
 
     @property
     def prefixes(self) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from chatsim.longpoll import LongPoll
-from chatsim.trace import CALLBACK, CHECK, PROBE, SubEvent
+from chatsim.trace import CALLBACK, CHECK, FAULT, PROBE, SubEvent
 
 NO_SUB_EVENTS: Sequence[SubEvent] = ()
 
@@ -61,6 +61,11 @@ class ServeEvent:
         return tuple(dict(e.data) for e in self.sub_events if e.kind in (CALLBACK, PROBE))
 
     @property
+    def faults(self) -> tuple[dict[str, Any], ...]:
+        """The fault rules that changed this request: rule index, effect, outcome."""
+        return tuple(dict(e.data) for e in self.sub_events if e.kind == FAULT)
+
+    @property
     def response_check(self) -> tuple[str, ...]:
         return tuple(e.data["problem"] for e in self.sub_events if e.kind == CHECK)
 
@@ -79,6 +84,7 @@ class ServeEvent:
             "violations": list(self.violations),
             "callbacks": list(self.callbacks),
             "response_check": list(self.response_check),
+            "faults": list(self.faults),
             "duration_ms": round(self.duration_ms, 3),
             **({"truncated": {"request_bytes": self.truncated[0], "response_bytes": self.truncated[1]}}
                if self.truncated else {}),

@@ -20,10 +20,13 @@ from typing import Any
 import orjson
 
 from chatsim.clock import VirtualClock
+from chatsim.faults.rules import FaultBook
 from chatsim.longpoll import LongPoll
-from chatsim.trace import CALLBACK, Trace
+from chatsim.trace import CALLBACK, FAULT, Trace
 
 DEFAULT_RETRY_SCHEDULE = (5.0, 30.0, 120.0, 600.0, 3600.0)
+REORDER_WINDOW = 5.0  # virtual seconds a reordered callback waits for the next one of its key
+DROPPED = "lost on the way (a callback fault rule's drop_first)"
 DEPTH_HEADER = "X-Chatsim-Callback-Depth"
 
 Sender = Callable[[str, bytes, float], Awaitable[tuple[int | None, str | None]]]
@@ -61,6 +64,10 @@ class Delivery:
     trace: Trace | None = field(default=None, repr=False)  # of the request that caused it
     payload_check: list[str] = field(default_factory=list)
     body: bytes = b""  # the payload as it goes on the wire, serialized once at emit
+    faults: list[dict[str, Any]] = field(default_factory=list)  # the callback fault rules that touched it
+    drops: int = 0  # attempts a fault rule loses on the way (the first ones)
+    duplicates: int = 0  # extra copies a fault rule sends once it is delivered
+    held: bool = False  # waiting to swap places with the next callback of its key (reorder)
 
     @property
     def size(self) -> int:
@@ -72,7 +79,8 @@ class Delivery:
         return {"id": self.id, "vendor": self.vendor, "kind": self.kind, "url": self.url, "key": self.key,
                 "status": self.status, "created": self.created, "next_attempt_at": self.next_at,
                 "attempts": self.attempts, "payload": self.payload,
-                "caused_by": self.trace.record_id if self.trace else None, "payload_check": self.payload_check}
+                "caused_by": self.trace.record_id if self.trace else None, "payload_check": self.payload_check,
+                "faults": self.faults}
 
 
 def payload_matches(payload: Any, filters: dict[str, str]) -> bool:
@@ -90,8 +98,10 @@ def payload_matches(payload: Any, filters: dict[str, str]) -> bool:
 
 
 class Outbox:
-    def __init__(self, clock: VirtualClock, settings: CallbackSettings, sender: Sender | None) -> None:
+    def __init__(self, clock: VirtualClock, settings: CallbackSettings, sender: Sender | None,
+                 faults: FaultBook | None = None) -> None:
         self._clock = clock
+        self._faults = faults if faults is not None else FaultBook("")
         self._settings = settings
         self._sender = sender
         self._deliveries: dict[int, Delivery] = {}  # by id, oldest first
@@ -126,6 +136,8 @@ class Outbox:
             delivery.status = "no_target"
             self._finish(delivery)
         else:
+            if self._faults.callback_rules:
+                self._apply_faults(delivery)
             self._enqueue(delivery)
         self._notify()
         return delivery
@@ -231,8 +243,49 @@ class Outbox:
         for event in self._wakeups.values():
             event.set()
 
+    def _apply_faults(self, delivery: Delivery) -> None:
+        """What the tenant's callback rules do to this delivery, noted on it and on its trace:
+        a later first attempt, attempts lost on the way, copies after it lands, a swap with the
+        next callback of its key. Each rule draws from its own stream, like the request rules."""
+        for rule in self._faults.callback_rules:
+            if not rule.matches(delivery.vendor, delivery.kind, lambda: delivery.key) or not rule.admit():
+                continue
+            settings, done = rule.settings, []
+            if settings.get("delay_s"):
+                delivery.next_at += float(settings["delay_s"])
+                done.append("delayed")
+            if settings.get("drop_first"):
+                delivery.drops += int(settings["drop_first"])
+                done.append("dropped")
+            if settings.get("duplicate") and rule.fires(float(settings["duplicate"])):
+                delivery.duplicates += 1
+                done.append("duplicated")
+            if settings.get("reorder"):
+                delivery.held = True
+                delivery.next_at = max(delivery.next_at,
+                                       self._clock.now() + float(settings.get("reorder_window_s", REORDER_WINDOW)))
+                done.append("held")
+            if not done:
+                continue
+            rule.count("+".join(done))
+            note = {"rule": rule.index, "effect": "callback", "outcome": "+".join(done), "delivery": delivery.id}
+            delivery.faults.append(note)
+            if delivery.trace is not None:
+                delivery.trace.add(FAULT, note)
+
     def _enqueue(self, delivery: Delivery) -> None:
-        self._queues.setdefault(delivery.key, deque()).append(delivery)
+        queue = self._queues.setdefault(delivery.key, deque())
+        held = queue[-1] if queue else None
+        if held is not None and held.held and not held.attempts and held is not delivery:
+            # reorder: the newcomer goes first, the held one right after it
+            held.held = False
+            held.next_at = delivery.next_at
+            queue.insert(len(queue) - 1, delivery)
+            wakeup = self._wakeups.get(delivery.key)
+            if wakeup is not None:
+                wakeup.set()
+        else:
+            queue.append(delivery)
         worker = self._workers.get(delivery.key)
         if worker is None or worker.done():
             self._wakeups[delivery.key] = asyncio.Event()
@@ -256,16 +309,13 @@ class Outbox:
             self._notify()
 
     async def _attempt(self, delivery: Delivery) -> None:
-        assert self._sender is not None and delivery.url is not None
-        started = time.perf_counter()
-        status, error = await self._sender(delivery.url, delivery.body, self._settings.timeout_seconds)
-        attempt = {"delivery": delivery.id, "attempt": len(delivery.attempts) + 1, "url": delivery.url,
-                   "time": self._clock.now(), "status": status, "error": error,
-                   "latency_ms": round((time.perf_counter() - started) * 1000, 3)}
-        delivery.attempts.append(attempt)
-        if delivery.trace is not None:
-            delivery.trace.add(CALLBACK, attempt)
+        if len(delivery.attempts) < delivery.drops:
+            status, error = self._log(delivery, None, DROPPED, 0.0, "dropped")
+        else:
+            status, error = await self._send(delivery)
         if error is None and status is not None and 200 <= status < 300:
+            for _ in range(delivery.duplicates):  # the receiver must be idempotent: real GeWe pushes twice
+                await self._send(delivery, "duplicate")
             delivery.status = "delivered"
             self._finish(delivery)
             return
@@ -275,3 +325,21 @@ class Outbox:
             return
         delivery.status = "retrying"
         delivery.next_at = self._clock.now() + self._settings.retry_schedule[retries]
+
+    async def _send(self, delivery: Delivery, fault: str | None = None) -> tuple[int | None, str | None]:
+        assert self._sender is not None and delivery.url is not None
+        started = time.perf_counter()
+        status, error = await self._sender(delivery.url, delivery.body, self._settings.timeout_seconds)
+        return self._log(delivery, status, error, (time.perf_counter() - started) * 1000, fault)
+
+    def _log(self, delivery: Delivery, status: int | None, error: str | None, latency_ms: float,
+             fault: str | None) -> tuple[int | None, str | None]:
+        """One attempt in the delivery's log and on its trace; a fault rule's doing says so."""
+        attempt = {"delivery": delivery.id, "attempt": len(delivery.attempts) + 1, "url": delivery.url,
+                   "time": self._clock.now(), "status": status, "error": error, "latency_ms": round(latency_ms, 3)}
+        if fault is not None:
+            attempt["fault"] = fault
+        delivery.attempts.append(attempt)
+        if delivery.trace is not None:
+            delivery.trace.add(CALLBACK, attempt)
+        return status, error

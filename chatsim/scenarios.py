@@ -16,9 +16,11 @@ import jsonschema
 import yaml
 
 from chatsim.contract import Vendor
+from chatsim.faults import SCHEMA as FAULTS_SCHEMA
 from chatsim.paths import scenario_search_path
 
 _CORE_SCHEMA = json.loads((Path(__file__).parent / "scenario.schema.json").read_text(encoding="utf-8"))
+_CORE_SCHEMA["properties"]["faults"] = FAULTS_SCHEMA  # chatsim/faults/schema.json
 
 
 class ScenarioError(Exception):

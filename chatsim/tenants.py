@@ -25,6 +25,7 @@ import orjson
 from chatsim.clock import VirtualClock
 from chatsim.context import TenantContext
 from chatsim.contract import Vendor
+from chatsim.faults.rules import FaultBook
 from chatsim.ids import IdGenerator
 from chatsim.journal import Journal, system_event
 from chatsim.outbox import CallbackSettings, Outbox, PayloadCheck, Sender
@@ -77,8 +78,11 @@ class Tenant:
             raise ScenarioError(settings.get("name", name), "clock.start", str(exc)) from None
         self.clock = VirtualClock(start, bool(settings.get("clock", {}).get("frozen", False)))
         self.ids = IdGenerator(settings.get("seed", seed), name)
-        self.outbox = Outbox(self.clock, CallbackSettings.from_scenario(settings.get("callbacks")), sender)
-        self.ctx = TenantContext(name, self.clock, self.ids, self.outbox, sender)
+        # seeded like the ids but never drawing from them: a rule added or removed shifts no id
+        self.faults = FaultBook(f"{settings.get('seed', seed)}/{name}", settings.get("faults", ()))
+        self.outbox = Outbox(self.clock, CallbackSettings.from_scenario(settings.get("callbacks")), sender,
+                             self.faults)
+        self.ctx = TenantContext(name, self.clock, self.ids, self.outbox, sender, self.faults)
         self.worlds: dict[str, Any] = {
             vendor_name: vendor.build_world([doc[vendor_name] for doc in scenarios if vendor_name in doc], self.ctx)
             for vendor_name, vendor in vendors.items()}
@@ -105,10 +109,10 @@ class Tenant:
 
 
 def _merged(scenarios: list[dict[str, Any]]) -> dict[str, Any]:
-    """Top-level settings (seed, clock, callbacks): the last scenario that sets one wins."""
+    """Top-level settings (seed, clock, callbacks, faults): the last scenario that sets one wins."""
     merged: dict[str, Any] = {}
     for doc in scenarios:
-        merged.update({k: v for k, v in doc.items() if k in ("name", "seed", "clock", "callbacks")})
+        merged.update({k: v for k, v in doc.items() if k in ("name", "seed", "clock", "callbacks", "faults")})
     return merged
 
 

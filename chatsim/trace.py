@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-CALLBACK, PROBE, CHECK = "callback", "probe", "check"
+CALLBACK, PROBE, CHECK, FAULT = "callback", "probe", "check", "fault"
 
 
 @dataclass(frozen=True, slots=True)
 class SubEvent:
-    """``callback`` (a delivery attempt), ``probe`` (setCallback's test push) or ``check`` (a problem
-    the self-check found, ``{"problem": text}``)."""
+    """``callback`` (a delivery attempt), ``probe`` (setCallback's test push), ``check`` (a problem
+    the self-check found, ``{"problem": text}``) or ``fault`` (a fault rule that changed the
+    request: ``{"rule": index, "effect", "outcome", ...}``)."""
 
     kind: str
     data: Mapping[str, Any]

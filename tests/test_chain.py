@@ -23,7 +23,7 @@ from chatsim.vendors.registry import discover
 def test_the_steps_are_listed_in_order_and_printed_from_the_code():
     names = [step.__name__ for step in chain.REQUEST_STEPS]
     assert names == ["loop_guard", "route", "tenant", "limits", "preflight", "settle", "authenticate",
-                     "validate", "handle"]
+                     "validate", "faults", "handle"]
     assert [step.__name__ for step in chain.RESPONSE_STEPS] == ["check_response", "journal"]
     out = subprocess.run([sys.executable, "-m", "chatsim", "chain"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr

@@ -139,6 +139,32 @@ def _texts(node: Any) -> Any:
     return _as_text(node)
 
 
+class Faults:
+    """The tenant's fault rules as ``chatsim.faults(...)`` set them; as a context manager, they
+    hold inside the ``with`` block and are cleared when it ends (whatever happened in it)."""
+
+    def __init__(self, sim: "Chatsim") -> None:
+        self._sim = sim
+
+    def __enter__(self) -> "Faults":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.clear()
+
+    def rules(self) -> list[dict[str, Any]]:
+        """Each rule as given, with its counters (matched, applied, by_outcome, retired...)."""
+        rules: list[dict[str, Any]] = self._sim.tenant_call("GET", "/faults")["rules"]
+        return rules
+
+    def counters(self, index: int = 0) -> dict[str, Any]:
+        counters: dict[str, Any] = self.rules()[index]["counters"]
+        return counters
+
+    def clear(self) -> None:
+        self._sim.tenant_call("DELETE", "/faults")
+
+
 class JournalView:
     def __init__(self, sim: "Chatsim") -> None:
         self._sim = sim
@@ -276,6 +302,14 @@ class Chatsim:
 
     def drop(self) -> None:
         self.tenant_call("DELETE", "")
+
+    def faults(self, *rules: Mapping[str, Any]) -> Faults:
+        """Replace the tenant's fault rules (chatsim/faults/schema.json); ``with chatsim.faults(...):``
+        clears them at the block's end. With no rules, it only hands over the handle."""
+        handle = Faults(self)
+        if rules:
+            self.tenant_call("PUT", "/faults", json_body={"rules": [dict(rule) for rule in rules]})
+        return handle
 
     def drift(self) -> list[str]:
         """Responses and callbacks of this tenant that did not match chatsim's own specs."""

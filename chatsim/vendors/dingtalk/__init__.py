@@ -14,6 +14,7 @@ from chatsim.spec.load import load_document
 from chatsim.spec.operations import Policy
 from chatsim.vendors.dingtalk import admin, handlers
 from chatsim.vendors.dingtalk.errors import TOPAPI, DingTalkErrors
+from chatsim.vendors.dingtalk.faults import DingTalkFaults
 from chatsim.vendors.dingtalk.model import App, DingTalkWorld
 from chatsim.vendors.dingtalk.scenario import build_world
 
@@ -44,5 +45,6 @@ VENDOR: Vendor[DingTalkWorld, App] = Vendor(
     build_world=build_world,
     dump=DingTalkWorld.dump,
     credentials=credentials,
+    faults=DingTalkFaults(),
     scenario_schema=json.loads((Path(__file__).parent / "scenario.schema.json").read_text(encoding="utf-8")),
 )

@@ -13,6 +13,7 @@ from chatsim.cors import CorsPolicy
 from chatsim.paths import SPECS_DIR
 from chatsim.spec.operations import Policy
 from chatsim.vendors.eggjs_im import admin, errors, handlers
+from chatsim.vendors.eggjs_im.faults import EggFaults
 from chatsim.vendors.eggjs_im.model.world import EggjsImWorld, User
 from chatsim.vendors.eggjs_im.scenario import build_world
 
@@ -49,5 +50,6 @@ VENDOR: Vendor[EggjsImWorld, User] = Vendor(
     dump=EggjsImWorld.dump,
     credentials=credentials,
     cors=CorsPolicy(("*",)),
+    faults=EggFaults(_prod),
     scenario_schema=json.loads((Path(__file__).parent / "scenario.schema.json").read_text(encoding="utf-8")),
 )

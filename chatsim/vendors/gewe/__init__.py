@@ -9,6 +9,7 @@ from chatsim.paths import SPECS_DIR
 from chatsim.spec.operations import Policy
 from chatsim.vendors.gewe import admin, handlers
 from chatsim.vendors.gewe.errors import GeweErrors
+from chatsim.vendors.gewe.faults import GeweFaults
 from chatsim.vendors.gewe.model.entities import Token
 from chatsim.vendors.gewe.model.world import GeweWorld
 from chatsim.vendors.gewe.scenario import build_world
@@ -46,6 +47,7 @@ VENDOR: Vendor[GeweWorld, Token] = Vendor(
     build_world=build_world,
     dump=dump,
     credentials=credentials,
+    faults=GeweFaults(),
     scenario_schema=json.loads((Path(__file__).parent / "scenario.schema.json").read_text(encoding="utf-8")),
     callback_schema=SPECS_DIR / "gewe_callbacks.schema.json",
 )

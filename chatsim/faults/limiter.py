@@ -1,0 +1,70 @@
+"""A counting window on a virtual clock, with a penalty: the one rate limiter chatsim has.
+
+Pure and small on purpose, so that whatever needs a vendor's limit shares it: the fault rules
+(``rate_limit``) here, GeWe's risk control (40 messages a minute per account) on its own branch.
+A caller keeps one ``WindowLimiter`` per limit, asks ``hit(key, now)`` once per counted event and
+gets ``None`` (allowed, counted) or a ``Throttle`` that says what the vendor's answer needs: the
+window that overflowed and when the penalty ends. Time is whatever clock the caller reads (a
+tenant's virtual clock), so advancing it lifts a penalty at once.
+
+Windows are fixed, not sliding: DingTalk's 90002 names one ("从 20:40:04 到 20:40:04 请求总次数
+超过了 300 次"), which a sliding window could not. A window opens at the first event of a key and
+lasts ``per_seconds``; the event past ``requests`` in it is refused, and so is every one until the
+penalty ends (the window's end plus ``penalty_seconds``). Refused events are not counted.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Throttle:
+    """A refused event: the window that overflowed, its limit, and when events pass again."""
+
+    key: str
+    requests: int
+    per_seconds: float
+    window_start: float
+    window_end: float
+    until: float  # the penalty's end: the first instant an event passes again
+
+
+@dataclass(slots=True)
+class _Window:
+    start: float
+    count: int = 0
+    until: float = 0.0  # refusing until then (0: not refusing)
+
+
+@dataclass(slots=True)
+class WindowLimiter:
+    """``requests`` events per ``per_seconds`` per key, then ``penalty_seconds`` more of refusals."""
+
+    requests: int
+    per_seconds: float
+    penalty_seconds: float = 0.0
+    _windows: dict[str, _Window] = field(default_factory=dict)
+    refused: int = 0  # events refused so far, every key
+
+    def hit(self, key: str, now: float) -> Throttle | None:
+        """Count one event of ``key`` at ``now``; a Throttle if it is refused."""
+        window = self._windows.get(key)
+        if window is not None and window.until and now < window.until:
+            self.refused += 1
+            return self._throttle(key, window)
+        if window is None or window.until or now >= window.start + self.per_seconds:
+            window = self._windows[key] = _Window(now)
+        window.count += 1
+        if window.count <= self.requests:
+            return None
+        window.count -= 1
+        window.until = window.start + self.per_seconds + self.penalty_seconds
+        self.refused += 1
+        return self._throttle(key, window)
+
+    def _throttle(self, key: str, window: _Window) -> Throttle:
+        return Throttle(key, self.requests, self.per_seconds, window.start, window.start + self.per_seconds,
+                        window.until)
+
+    def counts(self) -> dict[str, int]:
+        """Events counted in each key's current window (for the admin API's counters)."""
+        return {key: window.count for key, window in self._windows.items()}
