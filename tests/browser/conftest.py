@@ -2,10 +2,10 @@
 chromium (``make test`` installs it with apt; Playwright's own browser download cannot work here).
 
 Fixtures, for any browser test (the dashboard's, the CORS ones):
-- ``browser``: one Chromium per test module, started with the flags this machine's closed network
-  needs; Playwright gives each launch a new empty profile directory. Not per session: Playwright's
-  sync API holds an event loop while it runs, and the asyncio tests an xdist worker runs after a
-  browser module need theirs.
+- ``browser``: a Chromium per test, started with the flags this machine's closed network needs;
+  Playwright gives each launch a new empty profile directory. Per test, not per session: while
+  Playwright's sync API is open it leaves its event loop marked running in the main thread, and
+  the suite's async tests (pytest-asyncio, interleaved with these by xdist) could not start theirs.
 - ``page``: a fresh context and page per test (no cookies or storage carried over); an uncaught
   JavaScript error on the page fails the test.
 - ``shoot(page, name)``: a full-page PNG in the artefacts directory, ``CHATSIM_ARTEFACTS`` or a
@@ -43,7 +43,7 @@ def artefacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         reason = f"no Chromium at {CHROMIUM}: `apt-get install chromium` (make test does it where it can)"
