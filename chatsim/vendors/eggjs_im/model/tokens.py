@@ -57,7 +57,7 @@ def sign(payload: dict[str, Any], secret: str) -> str:
     PyJWT's encode was ~150 µs of every login and registration."""
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     signing_input = _HEADER + b"." + base64.urlsafe_b64encode(body).rstrip(b"=")
-    signature = hmac.new(secret.encode("utf-8"), signing_input, hashlib.sha256).digest()
+    signature = hmac.digest(secret.encode("utf-8"), signing_input, "sha256")
     return (signing_input + b"." + base64.urlsafe_b64encode(signature).rstrip(b"=")).decode("ascii")
 
 
