@@ -42,7 +42,15 @@ WORLD_FACTOR = 3  # Python objects per byte of the world's JSON dump, rounded up
 # outbox can grow by is what requests bring in, times a small factor).
 SWEEP_EVERY = 1024
 SWEEP_INFLOW = 1 / 64
-MEASURE_PER_SWEEP = 32  # worlds re-measured per look: those used since the last, then the oldest measured
+MEASURE_PER_SWEEP = 32  # at most this many worlds re-measured per look
+# A world is re-measured (a JSON dump of it: the costly part of a look) only once what it may have
+# grown by since its last measurement could matter: GROWTH_PER_REQUEST a request plus
+# GROWTH_PER_BODY_BYTE per byte of request bodies, past a quarter of its size (at least
+# REMEASURE_FLOOR). Dumping then costs well under a kilobyte of JSON per request, however large
+# the world, and no world grows past its estimate by more than that quarter unseen.
+GROWTH_PER_REQUEST = 512
+GROWTH_PER_BODY_BYTE = 4
+REMEASURE_FLOOR = 32 * 1024
 
 
 _GENERATIONS = itertools.count(1)  # every installed tenant object gets the next: a reset is a new one
@@ -92,13 +100,23 @@ class Tenant:
         self.seen_uses = 0  # ...as the budget last saw it
         self.world_bytes = 0  # the worlds' estimated size when last measured
         self.measured_at = 0.0
+        self.inflow = 0  # bytes of request bodies so far
+        self._measured_uses = self._measured_inflow = 0
 
     def measure(self, vendors: Mapping[str, Vendor[Any, Any]]) -> int:
         """Estimate what the worlds hold now, from the size of their JSON dumps."""
         self.world_bytes = WORLD_FACTOR * sum(len(orjson.dumps(vendors[name].dump(world), default=str))
                                               for name, world in self.worlds.items())
         self.measured_at = time.monotonic()
+        self._measured_uses, self._measured_inflow = self.uses, self.inflow
         return self.world_bytes
+
+    @property
+    def due(self) -> bool:
+        """Whether the worlds may have grown enough since their last measurement to measure again."""
+        growth = ((self.uses - self._measured_uses) * GROWTH_PER_REQUEST
+                  + (self.inflow - self._measured_inflow) * GROWTH_PER_BODY_BYTE)
+        return growth >= max(self.world_bytes // 4, REMEASURE_FLOOR)
 
     @property
     def footprint(self) -> int:
@@ -158,6 +176,7 @@ class TenantRegistry:
             if pending:
                 self.fresh.add(name)
         tenant.uses += 1
+        tenant.inflow += inflow
         return tenant
 
     def confirm(self, name: str) -> None:
@@ -211,8 +230,7 @@ class TenantRegistry:
                 tenant.seen_uses, tenant.last_active = tenant.uses, now
                 used_since.append(tenant)
         if measure:
-            rest = sorted((t for t in self._tenants.values() if t.last_active != now), key=lambda t: t.measured_at)
-            for tenant in [*used_since, *rest][:measure]:
+            for tenant in sorted((t for t in used_since if t.due), key=lambda t: t.measured_at)[:measure]:
                 tenant.measure(self.vendors)
         used = self.used()
         total = self.budget.total - reserve
