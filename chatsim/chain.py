@@ -26,7 +26,7 @@ from typing import Any
 from multidict import istr
 
 from chatsim.contract import REFUSED_HEADER, Call, Reply, SimError, Vendor
-from chatsim.injection import answered_by_fault, inject
+from chatsim.injection import UNKNOWN_ROUTE, answered_by_fault, inject
 from chatsim.journal import Journal, ServeEvent
 from chatsim.outbox import DEPTH_HEADER
 from chatsim.routing import Router, split_tenant, tenant_from_headers
@@ -244,7 +244,8 @@ def faults(host: Host, call: Call[Any, Any]) -> Outcome:
     context = call.context
     if context is None or not context.faults.rules or call.vendor is host.admin:
         return None  # the usual case costs this one check (chatsim.injection has the rest)
-    return inject(call, context.faults.rules, functools.partial(handle, host, call))
+    rules = context.faults.for_call(call.vendor.name, call.op.operation_id if call.op is not None else UNKNOWN_ROUTE)
+    return inject(call, rules, functools.partial(handle, host, call)) if rules else None
 
 
 def handle(host: Host, call: Call[Any, Any]) -> Reply | Awaitable[Reply]:

@@ -57,7 +57,7 @@ def inject(call: Call[Any, Any], rules: Sequence[Rule], proceed: Proceed) -> Out
     op = call.op
     operation = op.operation_id if op is not None else UNKNOWN_ROUTE
     answers: FaultAnswers = call.vendor.faults or GENERIC
-    vendor = call.vendor.name
+    vendor = call.vendor.name  # the rules are this vendor's and operation's: ``account`` is left to check
     found: list[str | None] = []
 
     def account() -> str | None:  # looked up once, and only if a rule names an account
@@ -79,7 +79,7 @@ def inject(call: Call[Any, Any], rules: Sequence[Rule], proceed: Proceed) -> Out
         if rule.effect == "disconnect" and rule.settings.get("after_apply"):
             return _finish(delay_ms, _lose_answer(proceed, reply), notes)
         return _finish(delay_ms, _given(reply), notes)
-    if not notes:
+    if delay_ms <= 0 and not notes:  # nothing fired, or only rules that keep quiet and wait for nobody
         return None
     return _finish(delay_ms, proceed, notes)
 

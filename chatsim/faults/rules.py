@@ -106,7 +106,8 @@ class Rule:
 
 class FaultBook:
     """The rules of one tenant; ``rules`` is empty when it has none, which is all the request chain
-    looks at before doing anything (so a tenant without rules pays one attribute check)."""
+    looks at before doing anything (so a tenant without rules pays one attribute check), and
+    ``for_call`` narrows them to a call's vendor and operation."""
 
     def __init__(self, seed_key: str, specs: Sequence[Mapping[str, Any]] = ()) -> None:
         self._seed_key = seed_key
@@ -119,6 +120,17 @@ class FaultBook:
         built = [Rule.of(index, spec, self._seed_key) for index, spec in enumerate(specs)]
         self.rules = [rule for rule in built if rule.effect != "callback"]
         self.callback_rules = [rule for rule in built if rule.effect == "callback"]
+        self._for: dict[tuple[str, str], tuple[Rule, ...]] = {}
+
+    def for_call(self, vendor: str, operation: str) -> tuple[Rule, ...]:
+        """The request rules that may match a call of this vendor and operation, in order, worked
+        out once per pair: rules for other operations cost a call one dict lookup, not a walk."""
+        key = (vendor, operation)
+        found = self._for.get(key)
+        if found is None:
+            found = self._for[key] = tuple(rule for rule in self.rules if rule.vendor == vendor
+                                           and rule.operation in ("*", operation))
+        return found
 
     def clear(self) -> None:
         self.replace(())

@@ -25,6 +25,10 @@ def test_real_latency_waits_and_is_capped(chatsim):
     assert gettoken(chatsim).json()["errcode"] == 0
     assert time.monotonic() - started < 5
     assert chatsim.journal.records("dingtalk.gettoken")[-1]["faults"][0]["ms"] == 50
+    chatsim.faults({"vendor": "dingtalk", "latency": {"fixed_ms": 200}, "header": False})
+    started = time.monotonic()
+    resp = gettoken(chatsim)
+    assert time.monotonic() - started >= 0.2 and "x-chatsim-fault" not in resp.headers
 
 
 def test_virtual_latency_moves_the_tenant_clock_instead_of_waiting(chatsim):
