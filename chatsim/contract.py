@@ -217,6 +217,7 @@ class Vendor(Generic[W, P]):
 
     name: str  # also the scenario section, the journal's vendor and the world actions' prefix
     spec: Path  # its OpenAPI document
+    extra_specs: tuple[Path, ...] = ()  # more documents over the same world (DingTalk's v1.0 beside oapi)
     families: tuple[ApiFamily, ...]  # prefixes the vendor owns, grouped by how answers look
     handlers: Mapping[str, Handler]  # operationId -> handler
     errors: ErrorRenderer
@@ -233,6 +234,11 @@ class Vendor(Generic[W, P]):
     param_sources: Callable[[Field, Operation], tuple[str, ...]] = param_in_location
     credentials: Callable[[W], list[str]] = no_credentials  # banner lines telling a person how to call it
     callback_schema: Path | None = None  # JSON Schemas of its callback payloads, by kind ($defs)
+
+    @property
+    def specs(self) -> tuple[Path, ...]:
+        """Every OpenAPI document the vendor serves, its main one first."""
+        return (self.spec, *self.extra_specs)
 
     @property
     def prefixes(self) -> tuple[str, ...]:

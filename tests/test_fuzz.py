@@ -19,7 +19,7 @@ from chatsim.vendors.registry import discover
 
 EXAMPLES = 2  # per operation and phase; CI stays in seconds, and the generation is deterministic
 LONG_POLLS = ("getJournal", "listCallbacks", "gewe.listCallbacks")
-SPECS = [*(vendor.spec for vendor in discover().values()), SPECS_DIR / "admin.yaml"]
+SPECS = [*(spec for vendor in discover().values() for spec in vendor.specs), SPECS_DIR / "admin.yaml"]
 
 
 @pytest.fixture(scope="module")
