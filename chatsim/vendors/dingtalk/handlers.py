@@ -8,8 +8,9 @@ from typing import Any
 
 from chatsim.contract import Call, Handler, Reply
 from chatsim.validation import parse_body
-from chatsim.vendors.dingtalk import errors
+from chatsim.vendors.dingtalk import errors, handlers_v1
 from chatsim.vendors.dingtalk.errors import INVALID_CHATID_LEGACY, INVALID_CHATID_TOPAPI, TOPAPI_HEADERS
+from chatsim.vendors.dingtalk.errors_v1 import V1_PREFIX
 from chatsim.vendors.dingtalk.model import FLAGS, App, DingTalkWorld
 
 DingTalkCall = Call[DingTalkWorld, App]
@@ -17,7 +18,10 @@ FORM = "application/x-www-form-urlencoded"
 
 
 def authenticate(call: DingTalkCall) -> App | None:
-    """The gateway's checks, in its order: token, the app's permission, then the body's format."""
+    """The gateway's checks, in its order: token, the app's permission, then the body's format
+    (v1.0 has a gateway of its own)."""
+    if call.path.startswith(V1_PREFIX):
+        return handlers_v1.authenticate(call)
     op = call.op
     permission = op.spec.get("x-dingtalk-permission") if op is not None else None
     if op is None or permission is None:
