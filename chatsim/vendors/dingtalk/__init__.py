@@ -22,7 +22,8 @@ from chatsim.vendors.dingtalk.scenario import build_world
 
 SPEC = SPECS_DIR / "dingtalk.yaml"
 SPEC_V1 = SPECS_DIR / "dingtalk_v1.yaml"
-LEGACY_FAMILIES = ("/gettoken", "/chat/", "/user/", "/department/", "/microapp/", "/get_jsapi_ticket")
+LEGACY_FAMILIES = ("/gettoken", "/chat/", "/user/", "/department/", "/microapp/", "/get_jsapi_ticket", "/message/",
+                   "/auth/", "/sns/", "/robot/")
 
 
 def credentials(world: DingTalkWorld) -> list[str]:

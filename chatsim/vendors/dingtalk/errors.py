@@ -36,6 +36,7 @@ class TokenErrors:
 
 
 TOPAPI = "/topapi/"
+NOT_IMPLEMENTED_HEADER = "X-Chatsim-Not-Implemented"
 NO_TENANT_IDS = IdGenerator(0, "")  # for answers to requests that have no tenant
 TOPAPI_HEADERS = {"Content-Type": "application/json;charset=UTF-8"}
 
@@ -117,10 +118,11 @@ def gateway_auth_error(sub_code: str, sub_msg: str) -> DingTalkError:
     return DingTalkError(88, f"ding talk error[subcode={sub_code},submsg={sub_msg}]", sub_code, sub_msg)
 
 
-def invalid_method(path: str) -> DingTalkError:
-    """``/topapi/a/b`` names the API ``dingtalk.oapi.a.b``; the gateway rejects unknown names."""
+def invalid_method(path: str, why: str = "") -> DingTalkError:
+    """``/topapi/a/b`` names the API ``dingtalk.oapi.a.b``; the gateway rejects unknown names (``why``
+    replaces its text for a catalogued API chatsim does not simulate)."""
     api_name = "dingtalk.oapi." + ".".join(part for part in path[len(TOPAPI):].split("/") if part)
-    sub_msg = f"不合法ApiName，ApiName = {api_name}"
+    sub_msg = f"{why}{api_name}" if why else f"不合法ApiName，ApiName = {api_name}"
     return DingTalkError(22, f"Invalid method[submsg={sub_msg}]", sub_msg=sub_msg)
 
 
@@ -164,9 +166,17 @@ class DingTalkErrors:
         return self._render(call, SYSTEM_ERROR if is_topapi(call.path) else SYSTEM_BUSY)
 
     def not_implemented(self, call: Call[Any, Any]) -> Reply:
+        """A catalogued endpoint chatsim does not simulate (the token already checked): the family's
+        no-such-API code, saying so by name, and the header."""
+        assert call.op is not None
         if is_v1(call.path):
-            return _render_v1(call, errors_v1.NOT_FOUND)
-        return self._render(call, _unknown(call.path))
+            reply = _render_v1(call, errors_v1.not_implemented(call.request.method, call.path))
+        elif is_topapi(call.path):
+            reply = self._render(call, invalid_method(call.path, "not implemented by chatsim: "))
+        else:
+            reply = self._render(call, DingTalkError(404, f"not implemented by chatsim: {call.path}"))
+        return Reply(reply.body, reply.status, {**(reply.headers or {}), NOT_IMPLEMENTED_HEADER: call.op.operation_id},
+                     reply.vendor_code)
 
     def refused(self, call: Call[Any, Any], status: int, reason: str) -> Reply:
         """No such path (404) as the gateway says it; anything else is its busy answer. Without a

@@ -58,6 +58,11 @@ def business(errcode: int, errmsg: str) -> V1Error:
     return V1Error(400, str(errcode), errmsg)
 
 
+def not_implemented(method: str, path: str) -> V1Error:
+    """A catalogued operation chatsim does not simulate: to the client the API is not there (404)."""
+    return V1Error(404, "NotImplemented", f"not implemented by chatsim: {method} {path}")
+
+
 def render(error: V1Error, ids: IdGenerator) -> Reply:
     request_id = ids.uuid4().upper()
     body: dict[str, Any] = {"code": error.code, "requestid": request_id, "message": error.message}

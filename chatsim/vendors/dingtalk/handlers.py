@@ -23,9 +23,9 @@ def authenticate(call: DingTalkCall) -> App | None:
     if call.path.startswith(V1_PREFIX):
         return handlers_v1.authenticate(call)
     op = call.op
-    permission = op.spec.get("x-dingtalk-permission") if op is not None else None
-    if op is None or permission is None:
+    if op is None or op.spec.get("x-dingtalk-tokenless"):
         return None
+    permission = op.spec.get("x-dingtalk-permission")
     topapi = errors.is_topapi(op.path)
     world = call.world
     token = call.request.query.get("access_token") or _form_token(call)
@@ -34,7 +34,7 @@ def authenticate(call: DingTalkCall) -> App | None:
     app, state = world.token_state(token)
     if app is None:
         raise errors.token_error(topapi, state, world.token_errors)
-    if permission not in app.permissions:
+    if permission is not None and permission not in app.permissions:
         raise errors.permission_error(topapi, op)
     if op.body_media and call.raw and call.request.content_type not in op.body_media:
         raise errors.BAD_CONTENT_TYPE if topapi else errors.NEEDS_JSON

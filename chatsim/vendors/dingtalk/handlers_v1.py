@@ -31,11 +31,11 @@ def authenticate(call: V1Call) -> App | None:
         return None
     permission = op.spec.get("x-dingtalk-permission")
     app = None
-    if permission is not None:
+    if not op.spec.get("x-dingtalk-tokenless"):
         app, _ = call.world.token_state(call.request.headers.get(TOKEN_HEADER) or "")
         if app is None:
             raise INVALID_AUTHENTICATION
-        if permission not in app.permissions:
+        if permission is not None and permission not in app.permissions:
             raise errors_v1.permission_denied(permission)
     if op.body_media and (not call.raw or call.request.content_type != "application/json"):
         raise MISSING_BODY
