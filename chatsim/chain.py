@@ -101,7 +101,8 @@ _FAST_PATHS: dict[tuple[int, tuple[tuple[str, ...], ...], Policy], FastPath] = {
 
 def bind_all(vendors: Mapping[str, Vendor[Any, Any]]) -> dict[str, tuple[Operation, ...]]:
     """Every vendor's operations, bound for one app."""
-    return {name: tuple(bind(op, vendor, world_of(op)) for op in extract_operations(name, vendor.spec))
+    return {name: tuple(bind(op, vendor, world_of(op)) for spec in vendor.specs
+                        for op in extract_operations(name, spec))
             for name, vendor in vendors.items()}
 
 

@@ -241,6 +241,7 @@ class Vendor(Generic[W, P]):
 
     name: str  # also the scenario section, the journal's vendor and the world actions' prefix
     spec: Path  # its OpenAPI document
+    extra_specs: tuple[Path, ...] = ()  # more documents over the same world (DingTalk's v1.0 beside oapi)
     families: tuple[ApiFamily, ...]  # prefixes the vendor owns, grouped by how answers look
     handlers: Mapping[str, Handler]  # operationId -> handler
     errors: ErrorRenderer
@@ -259,6 +260,11 @@ class Vendor(Generic[W, P]):
     callback_schema: Path | None = None  # JSON Schemas of its callback payloads, by kind ($defs)
     cors: CorsPolicy | None = None  # browser calls from other origins, where its real server takes them
     faults: FaultAnswers | None = None  # its answers to fault rules; None: chatsim's generic ones
+
+    @property
+    def specs(self) -> tuple[Path, ...]:
+        """Every OpenAPI document the vendor serves, its main one first."""
+        return (self.spec, *self.extra_specs)
 
     @property
     def prefixes(self) -> tuple[str, ...]:

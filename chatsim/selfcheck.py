@@ -57,25 +57,26 @@ def _openapi(path: Path) -> OpenAPI:
 
 class ResponseChecker:
     def __init__(self, vendors: Mapping[str, Vendor[Any, Any]]) -> None:
-        self._apis: dict[str, OpenAPI] = {}
-        self._hosts: dict[str, str] = {}
+        # by (vendor, spec path): a vendor may serve several documents (DingTalk's oapi and v1.0)
+        self._apis: dict[tuple[str, str], tuple[OpenAPI, str]] = {}
         for name, vendor in vendors.items():
-            path = vendor.spec
-            doc = load_document(path)
-            self._apis[name] = _openapi(path)
-            servers = doc.get("servers") or [{"url": "http://127.0.0.1:7001"}]
-            self._hosts[name] = servers[0]["url"].rstrip("/")
+            for path in vendor.specs:
+                doc = load_document(path)
+                servers = doc.get("servers") or [{"url": "http://127.0.0.1:7001"}]
+                api = (_openapi(path), servers[0]["url"].rstrip("/"))
+                self._apis.update({(name, url): api for url in doc.get("paths") or {}})
 
     def problems(self, op: Operation, path_params: Mapping[str, str], status: int, content_type: str,
                  body: bytes) -> list[str]:
         path = op.path
         for key, value in path_params.items():
             path = path.replace("{" + key + "}", value)
-        request = _Request(self._hosts[op.vendor], path, op.method.lower(),
+        api, host = self._apis[(op.vendor, op.path)]
+        request = _Request(host, path, op.method.lower(),
                            RequestParameters(path=dict(path_params), query=ImmutableMultiDict(),
                                              header=Headers(), cookie=ImmutableMultiDict()))
         response = _Response(status, content_type.lower(), Headers({"Content-Type": content_type}), body)
-        return [_describe(error) for error in self._apis[op.vendor].iter_response_errors(request, response)]
+        return [_describe(error) for error in api.iter_response_errors(request, response)]
 
     def __call__(self, op: Operation, reply: Reply, path_params: Mapping[str, str], content_type: str) -> list[str]:
         found = self.problems(op, path_params, reply.status, content_type, reply.body)

@@ -9,10 +9,10 @@ from tests.repo import readme_plugin_examples
 
 def test_readme_examples_pass_in_an_empty_folder(tmp_path):
     blocks = readme_plugin_examples()
-    assert len(blocks) == 3
+    assert len(blocks) == 4
     for number, block in enumerate(blocks):
         (tmp_path / f"test_readme_{number}.py").write_text(block, encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "5 passed" in run.stdout
+    assert "6 passed" in run.stdout

@@ -83,3 +83,16 @@ def test_a_rule_for_another_app_leaves_this_one_alone(chatsim):
     chatsim.faults({"vendor": "dingtalk", "account": "someoneelse", "rate_limit": {"requests": 0}})
     assert request("GET", chatsim.dingtalk.base_url + "/gettoken", params=DEMO_APP).json()["errcode"] == 0
     assert chatsim.faults().counters()["matched"] == 0
+
+
+def test_the_v1_gateway_throttles_with_its_403_and_its_envelope(chatsim):
+    chatsim.faults({"vendor": "dingtalk", "operation": "GetAccessToken", "rate_limit": {"requests": 1}})
+    url = chatsim.dingtalk.base_url + "/v1.0/oauth2/accessToken"
+    body = {"appKey": DEMO_APP["appkey"], "appSecret": DEMO_APP["appsecret"]}
+    assert request("POST", url, json_body=body).status == 200
+    refused = request("POST", url, json_body=body)
+    assert refused.status == 403
+    answer = refused.json()
+    assert answer["code"] == "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi" and answer["requestid"]
+    assert refused.headers["x-acs-request-id"] == answer["requestid"]
+    assert refused.headers["x-chatsim-fault"] == "rule=0; effect=rate_limit; outcome=throttled"

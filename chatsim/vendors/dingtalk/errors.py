@@ -14,6 +14,8 @@ from typing import Any
 from chatsim.contract import Call, Reply, SimError, refused_as
 from chatsim.ids import IdGenerator
 from chatsim.spec.operations import Operation, Violation
+from chatsim.vendors.dingtalk import errors_v1
+from chatsim.vendors.dingtalk.errors_v1 import V1Error, is_v1
 
 
 class DingTalkError(SimError):
@@ -34,6 +36,7 @@ class TokenErrors:
 
 
 TOPAPI = "/topapi/"
+NOT_IMPLEMENTED_HEADER = "X-Chatsim-Not-Implemented"
 NO_TENANT_IDS = IdGenerator(0, "")  # for answers to requests that have no tenant
 TOPAPI_HEADERS = {"Content-Type": "application/json;charset=UTF-8"}
 
@@ -115,10 +118,11 @@ def gateway_auth_error(sub_code: str, sub_msg: str) -> DingTalkError:
     return DingTalkError(88, f"ding talk error[subcode={sub_code},submsg={sub_msg}]", sub_code, sub_msg)
 
 
-def invalid_method(path: str) -> DingTalkError:
-    """``/topapi/a/b`` names the API ``dingtalk.oapi.a.b``; the gateway rejects unknown names."""
+def invalid_method(path: str, why: str = "") -> DingTalkError:
+    """``/topapi/a/b`` names the API ``dingtalk.oapi.a.b``; the gateway rejects unknown names (``why``
+    replaces its text for a catalogued API chatsim does not simulate)."""
     api_name = "dingtalk.oapi." + ".".join(part for part in path[len(TOPAPI):].split("/") if part)
-    sub_msg = f"不合法ApiName，ApiName = {api_name}"
+    sub_msg = f"{why}{api_name}" if why else f"不合法ApiName，ApiName = {api_name}"
     return DingTalkError(22, f"Invalid method[submsg={sub_msg}]", sub_msg=sub_msg)
 
 
@@ -135,34 +139,58 @@ def render(error: DingTalkError, topapi: bool, ids: IdGenerator) -> Reply:
 
 
 class DingTalkErrors:
-    """DingTalk oapi's answers per failure, in the shape of the path's family (``/topapi`` or legacy)."""
+    """DingTalk's answers per failure, in the shape of the path's family: ``/v1.0`` (HTTP statuses,
+    ``errors_v1``), ``/topapi`` or legacy (HTTP 200, errcode)."""
 
     def __init__(self, methods: Mapping[str, frozenset[str]]) -> None:
         self._methods = methods  # the methods the spec has for each path (43001/43002 for the others)
 
     def violations(self, call: Call[Any, Any], violations: Sequence[Violation]) -> Reply:
         assert call.op is not None
+        if is_v1(call.path):
+            return _render_v1(call, v1_violation_error(violations[0]))
         return self._render(call, violation_error(call.op, violations[0]))
 
     def error(self, call: Call[Any, Any], error: SimError) -> Reply:
+        if is_v1(call.path):
+            if isinstance(error, DingTalkError):
+                error = errors_v1.business(error.errcode, error.errmsg)
+            return _render_v1(call, error) if isinstance(error, V1Error) else self.internal_error(call, error)
         if not isinstance(error, DingTalkError):
             return self.internal_error(call, error)
         return self._render(call, error)
 
     def internal_error(self, call: Call[Any, Any], error: Exception) -> Reply:
+        if is_v1(call.path):
+            return _render_v1(call, errors_v1.INTERNAL)
         return self._render(call, SYSTEM_ERROR if is_topapi(call.path) else SYSTEM_BUSY)
 
     def not_implemented(self, call: Call[Any, Any]) -> Reply:
-        return self._render(call, _unknown(call.path))
+        """A catalogued endpoint chatsim does not simulate (the token already checked): the family's
+        no-such-API code, saying so by name, and the header."""
+        assert call.op is not None
+        if is_v1(call.path):
+            reply = _render_v1(call, errors_v1.not_implemented(call.request.method, call.path))
+        elif is_topapi(call.path):
+            reply = self._render(call, invalid_method(call.path, "not implemented by chatsim: "))
+        else:
+            reply = self._render(call, DingTalkError(404, f"not implemented by chatsim: {call.path}"))
+        return Reply(reply.body, reply.status, {**(reply.headers or {}), NOT_IMPLEMENTED_HEADER: call.op.operation_id},
+                     reply.vendor_code)
 
     def refused(self, call: Call[Any, Any], status: int, reason: str) -> Reply:
         """No such path (404) as the gateway says it; anything else is its busy answer. Without a
         tenant, request ids come from a generator of no tenant's."""
         ids = call.context.ids if call.context is not None else NO_TENANT_IDS
+        if is_v1(call.path):
+            found = errors_v1.render(errors_v1.NOT_FOUND if status == 404 else errors_v1.SERVICE_UNAVAILABLE, ids)
+            return refused_as(found, status, reason)
         error = _unknown(call.path) if status == 404 else SYSTEM_BUSY
         return refused_as(render(error, is_topapi(call.path), ids), status, reason)
 
     def unknown_route(self, call: Call[Any, Any]) -> Reply:
+        if is_v1(call.path):  # a wrong method too: "please check your url and method"
+            return _render_v1(call, errors_v1.NOT_FOUND)
         known = self._methods.get(call.path)
         if known:
             return self._render(call, NEEDS_GET if "GET" in known else NEEDS_POST)
@@ -171,6 +199,17 @@ class DingTalkErrors:
     @staticmethod
     def _render(call: Call[Any, Any], error: DingTalkError) -> Reply:
         return render(error, is_topapi(call.path), call.ctx.ids)
+
+
+def v1_violation_error(first: Violation) -> V1Error:
+    """v1.0 names the first bad parameter: a body that is no JSON object is a missing body."""
+    if first.field == "body" or first.rule == "required":
+        return errors_v1.missing(first.field)
+    return errors_v1.invalid(first.field)
+
+
+def _render_v1(call: Call[Any, Any], error: V1Error) -> Reply:
+    return errors_v1.render(error, call.ctx.ids)
 
 
 def _unknown(path: str) -> DingTalkError:

@@ -8,8 +8,9 @@ from typing import Any
 
 from chatsim.contract import Call, Handler, Reply
 from chatsim.validation import parse_body
-from chatsim.vendors.dingtalk import errors
+from chatsim.vendors.dingtalk import errors, handlers_v1
 from chatsim.vendors.dingtalk.errors import INVALID_CHATID_LEGACY, INVALID_CHATID_TOPAPI, TOPAPI_HEADERS
+from chatsim.vendors.dingtalk.errors_v1 import V1_PREFIX
 from chatsim.vendors.dingtalk.model import FLAGS, App, DingTalkWorld
 
 DingTalkCall = Call[DingTalkWorld, App]
@@ -17,11 +18,14 @@ FORM = "application/x-www-form-urlencoded"
 
 
 def authenticate(call: DingTalkCall) -> App | None:
-    """The gateway's checks, in its order: token, the app's permission, then the body's format."""
+    """The gateway's checks, in its order: token, the app's permission, then the body's format
+    (v1.0 has a gateway of its own)."""
+    if call.path.startswith(V1_PREFIX):
+        return handlers_v1.authenticate(call)
     op = call.op
-    permission = op.spec.get("x-dingtalk-permission") if op is not None else None
-    if op is None or permission is None:
+    if op is None or op.spec.get("x-dingtalk-tokenless"):
         return None
+    permission = op.spec.get("x-dingtalk-permission")
     topapi = errors.is_topapi(op.path)
     world = call.world
     token = call.request.query.get("access_token") or _form_token(call)
@@ -30,7 +34,7 @@ def authenticate(call: DingTalkCall) -> App | None:
     app, state = world.token_state(token)
     if app is None:
         raise errors.token_error(topapi, state, world.token_errors)
-    if permission not in app.permissions:
+    if permission is not None and permission not in app.permissions:
         raise errors.permission_error(topapi, op)
     if op.body_media and call.raw and call.request.content_type not in op.body_media:
         raise errors.BAD_CONTENT_TYPE if topapi else errors.NEEDS_JSON

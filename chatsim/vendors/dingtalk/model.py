@@ -10,11 +10,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chatsim.context import TenantContext
+from chatsim.contract import SimError
 from chatsim.vendors.dingtalk.errors import DingTalkError, TokenErrors
 
 TOKEN_TTL = 7200.0
 FLAGS = ("showHistoryType", "searchable", "validationType", "mentionAllAuthority", "managementType",
          "chatBannedType")
+# v1.0's scene-group management_options spell the same flags in snake_case
+SCENE_FLAGS = {"show_history_type": "showHistoryType", "searchable": "searchable",
+               "validation_type": "validationType", "mention_all_authority": "mentionAllAuthority",
+               "management_type": "managementType", "chat_banned_type": "chatBannedType"}
 MAX_MEMBERS = 1000
 NORMAL, DISSOLVED = 1, 2
 
@@ -71,6 +76,7 @@ class Chat:
     is_prohibit_changed_at: float | None = None
     is_prohibit_changed_by: str | None = None
     group_nicks: dict[str, str] = field(default_factory=dict)
+    scene_options: dict[str, int] = field(default_factory=dict)  # v1.0 scene-group options chatsim only keeps
     created_at: float | None = None
     created_by: str | None = None
 
@@ -83,7 +89,7 @@ class Chat:
         return {**self.info(), "openConversationId": self.open_conversation_id, "corpId": self.corp_id,
                 "is_prohibit": self.is_prohibit, "is_prohibit_changed_at": self.is_prohibit_changed_at,
                 "is_prohibit_changed_by": self.is_prohibit_changed_by, "group_nicks": dict(self.group_nicks),
-                "created_at": self.created_at, "created_by": self.created_by}
+                "scene_options": dict(self.scene_options), "created_at": self.created_at, "created_by": self.created_by}
 
 
 class DingTalkWorld:
@@ -106,9 +112,19 @@ class DingTalkWorld:
             raise BAD_CORP_SECRET
         if not appkey or not appsecret:
             raise MISSING_KEY
-        app = self.apps.get(appkey)
-        if app is None or app.appsecret != appsecret:
+        app = self.app_with(appkey, appsecret)
+        if app is None:
             raise BAD_APP
+        return self.issue_token(app)
+
+    def app_with(self, appkey: str, appsecret: str) -> App | None:
+        app = self.apps.get(appkey)
+        return app if app is not None and app.appsecret == appsecret else None
+
+    def issue_token(self, app: App) -> Token:
+        """One live token per app, whichever API asks (oapi's gettoken, v1.0's accessToken): both
+        documents describe the same 7200 s token, renewed while live, and clients mix them."""
+        appkey = app.appkey
         now = self.ctx.clock.now()
         token = self.live.get(appkey)
         if token is None or token.expires_at <= now:
@@ -128,20 +144,27 @@ class DingTalkWorld:
 
     # --- chats --------------------------------------------------------------------------------
 
-    def chat_of(self, app: App, chatid: str, unknown: DingTalkError, dissolved_too: bool = False) -> Chat:
+    def chat_of(self, app: App, chatid: str, unknown: SimError, dissolved_too: bool = False) -> Chat:
         """A chat of the app's organisation (only a live one, unless reading); else the caller's error."""
         chat = self.chats.get(chatid)
         if chat is None or chat.corp_id != app.corp_id or (chat.status != NORMAL and not dissolved_too):
             raise unknown
         return chat
 
-    def create_chat(self, app: App, name: str, owner: str, useridlist: list[str], flags: dict[str, int]) -> Chat:
+    def chat_by_conversation(self, app: App, open_conversation_id: str, unknown: SimError) -> Chat:
+        """A live chat of the app's organisation by its openConversationId (v1.0's name for it)."""
+        chatid = next((chat.chatid for chat in self.chats.values()
+                       if chat.open_conversation_id == open_conversation_id), "")
+        return self.chat_of(app, chatid, unknown)
+
+    def create_chat(self, app: App, name: str, owner: str, useridlist: list[str], flags: dict[str, int],
+                    icon: str = "") -> Chat:
         users = self.orgs[app.corp_id].users
         members = list(dict.fromkeys(useridlist))
         if owner not in members or any(userid not in users for userid in members):
             raise BAD_USERIDLIST
         chat = Chat(self.ctx.ids.chatid(), self.ctx.ids.open_conversation_id(), app.corp_id, name, owner, members,
-                    {flag: flags.get(flag, 0) for flag in FLAGS}, created_at=self.ctx.clock.now(),
+                    {flag: flags.get(flag, 0) for flag in FLAGS}, icon=icon, created_at=self.ctx.clock.now(),
                     created_by=app.appkey)
         self.chats[chat.chatid] = chat
         return chat
@@ -169,6 +192,21 @@ class DingTalkWorld:
         chat.flags.update({flag: changes[flag] for flag in FLAGS if flag in changes})
         if "isBan" in changes:
             chat.flags["chatBannedType"] = int(changes["isBan"])
+
+    def update_scene_group(self, chat: Chat, app: App, title: str | None, owner: str | None, icon: str | None,
+                           options: Mapping[str, int]) -> None:
+        """v1.0's scene-group update: ``add_friend_forbidden`` is the member friend switch that oapi's
+        friendswitch/update sets; the shared flags are the chat's; other options are only kept."""
+        if owner is not None and owner not in chat.members:
+            raise BAD_USERID_LIST
+        chat.name = title or chat.name
+        chat.owner = owner or chat.owner
+        chat.icon = icon or chat.icon
+        chat.flags.update({flag: options[key] for key, flag in SCENE_FLAGS.items() if key in options})
+        chat.scene_options.update({key: value for key, value in options.items()
+                                   if key not in SCENE_FLAGS and key != "add_friend_forbidden"})
+        if "add_friend_forbidden" in options:
+            self.set_friend_switch(chat, app, bool(options["add_friend_forbidden"]))
 
     def set_friend_switch(self, chat: Chat, app: App, is_prohibit: bool) -> None:
         chat.is_prohibit = is_prohibit
