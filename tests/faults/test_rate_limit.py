@@ -96,3 +96,12 @@ def test_the_v1_gateway_throttles_with_its_403_and_its_envelope(chatsim):
     assert answer["code"] == "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi" and answer["requestid"]
     assert refused.headers["x-acs-request-id"] == answer["requestid"]
     assert refused.headers["x-chatsim-fault"] == "rule=0; effect=rate_limit; outcome=throttled"
+
+
+def test_the_v1_gateway_answers_error_rules_in_its_envelope(chatsim):
+    url = chatsim.dingtalk.base_url + "/v1.0/oauth2/accessToken"
+    body = {"appKey": DEMO_APP["appkey"], "appSecret": DEMO_APP["appsecret"]}
+    for kind, status, code in (("busy", 503, "ServiceUnavailable"), ("system", 500, "InternalError")):
+        chatsim.faults({"vendor": "dingtalk", "operation": "GetAccessToken", "error": {"rate": 1.0, "kind": kind}})
+        answer = request("POST", url, json_body=body)
+        assert (answer.status, answer.json()["code"]) == (status, code), kind
