@@ -199,6 +199,22 @@ def get_chatroom_member_list(call: GeweCall) -> Reply:
     return ok(world.member_list(token, params["appId"], params["chatroomId"]))
 
 
+def sender(kind: str) -> Handler:
+    """message/post* and forward*: one handler per kind of message, the body passed on in GeWe's
+    own parameter names."""
+    def post(call: GeweCall) -> Reply:
+        world, token, params = _parts(call)
+        return ok(world.send(token, params["appId"], params["toWxid"], kind, dict(params)))
+
+    return post
+
+
+def revoke_msg(call: GeweCall) -> Reply:
+    world, token, params = _parts(call)
+    world.revoke(token, params["appId"], params["toWxid"], params["msgId"], params["newMsgId"])
+    return DONE
+
+
 def publish_queued(call: GeweCall) -> None:
     """Hand the callbacks the model queued to the outbox, naming this request's trace (made only
     when there is something to name)."""
@@ -207,9 +223,14 @@ def publish_queued(call: GeweCall) -> None:
 
 
 def publishing(handler: Handler) -> Handler:
-    """Publish the callbacks the model queued once the handler has answered."""
+    """Publish the callbacks the model queued once the handler has answered, a failure too: a
+    refused call queues nothing, except the Offline of an account risk control takes down."""
     def run(call: GeweCall) -> Reply | Awaitable[Reply]:
-        reply = handler(call)
+        try:
+            reply = handler(call)
+        except Exception:
+            publish_queued(call)
+            raise
         if isinstance(reply, Reply):
             publish_queued(call)
             return reply
@@ -219,9 +240,10 @@ def publishing(handler: Handler) -> Handler:
 
 
 async def _publish_after(pending: Awaitable[Reply], call: GeweCall) -> Reply:
-    reply = await pending
-    publish_queued(call)
-    return reply
+    try:
+        return await pending
+    finally:
+        publish_queued(call)
 
 
 _BY_OPERATION: dict[str, Handler] = {
@@ -235,5 +257,11 @@ _BY_OPERATION: dict[str, Handler] = {
     "setFriendRemark": set_friend_remark, "checkRelation": check_relation,
     "fetchContactsListCache": fetch_contacts_list_cache, "uploadPhoneAddressList": upload_phone_address_list,
     "getPhoneAddressList": get_phone_address_list, "getChatroomMemberDetail": get_chatroom_member_detail,
+    "revokeMsg": revoke_msg,
+    **{f"post{name}": sender(kind) for name, kind in (
+        ("Text", "text"), ("Image", "image"), ("Voice", "voice"), ("Video", "video"), ("File", "file"),
+        ("Link", "link"), ("NameCard", "namecard"), ("Emoji", "emoji"), ("AppMsg", "app"), ("MiniApp", "miniapp"))},
+    **{f"forward{name}": sender(kind) for name, kind in (
+        ("Image", "image"), ("Video", "video"), ("File", "file"), ("Url", "link"), ("MiniApp", "miniapp"))},
 }
 HANDLERS: dict[str, Handler] = {name: publishing(fn) for name, fn in _BY_OPERATION.items()}

@@ -4,9 +4,10 @@ from chatsim.contract import Refused
 from chatsim.vendors.gewe.model.entities import Device, FriendRequest
 from chatsim.vendors.gewe.model.friends import FriendRules
 from chatsim.vendors.gewe.model.login import LoginRules
+from chatsim.vendors.gewe.model.messages import MessageRules
 
 
-class GeweWorld(LoginRules, FriendRules):
+class GeweWorld(LoginRules, FriendRules, MessageRules):
     def online_device(self, app_id: str) -> Device:
         device = self.devices.get(app_id)
         if device is None:
