@@ -276,3 +276,10 @@ async def test_risk_control_wants_a_second_between_people_and_is_off_by_default(
     await ok(sim, "message/postText", {"appId": APP, "toWxid": ROOM, "content": "二"})
     answer = await gewe(sim, "message/postText", {"appId": APP, "toWxid": FRIEND, "content": "三"})
     assert answer["data"] == {"code": "-1", "msg": "微信已离线"}
+
+
+async def test_revoke_reads_numbers_as_the_strings_the_doc_sends(gw):
+    data = await ok(gw, "message/postText", {"appId": APP, "toWxid": FRIEND, "content": "x"})
+    body = {"appId": APP, "toWxid": FRIEND, "msgId": data["msgId"], "newMsgId": data["newMsgId"],
+            "createTime": data["createTime"]}
+    assert await gewe(gw, "message/revokeMsg", body) == {"ret": 200, "msg": "操作成功"}

@@ -211,7 +211,7 @@ def sender(kind: str) -> Handler:
 
 def revoke_msg(call: GeweCall) -> Reply:
     world, token, params = _parts(call)
-    world.revoke(token, params["appId"], params["toWxid"], params["msgId"], params["newMsgId"])
+    world.revoke(token, params["appId"], params["toWxid"], str(params["msgId"]), str(params["newMsgId"]))
     return DONE
 
 
