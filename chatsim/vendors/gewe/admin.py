@@ -4,7 +4,7 @@ already settled; a ``Refused`` is answered by the admin API."""
 
 from typing import Any
 
-from chatsim.contract import Call, Handler, Reply
+from chatsim.contract import Call, Handler, Refused, Reply
 from chatsim.vendors.gewe.model.entities import as_json
 from chatsim.vendors.gewe.model.state import message_json
 from chatsim.vendors.gewe.model.world import GeweWorld
@@ -69,6 +69,15 @@ def list_messages(call: WorldCall) -> Reply:
     return Reply.json({"count": len(found), "messages": [message_json(m) for m in found]})
 
 
+def read_file(call: WorldCall) -> Reply:
+    """A file message/download* handed out: readable without the admin token, since bots get its URL."""
+    found = call.world.file_bytes(call.params["name"])
+    if found is None:
+        raise Refused(f"no file {call.params['name']}", 404)
+    body, content_type = found
+    return Reply(body, headers={"Content-Type": content_type})
+
+
 async def list_callbacks(call: WorldCall) -> Reply:
     """The core callback list with GeWe's own filters: TypeName, Data.MsgType, Appid."""
     params = call.params
@@ -85,5 +94,5 @@ ACTIONS: dict[str, Handler] = {
     "sendFriendRequest": send_friend_request, "decideFriendRequest": decide_friend_request,
     "listFriendRequests": list_friend_requests, "goOffline": go_offline, "listCallbacks": list_callbacks,
     "scanQrCode": scan_qr_code, "confirmLogin": confirm_login, "sendMessage": send_message,
-    "listMessages": list_messages,
+    "listMessages": list_messages, "readFile": read_file,
 }

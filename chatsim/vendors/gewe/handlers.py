@@ -209,6 +209,25 @@ def sender(kind: str) -> Handler:
     return post
 
 
+def downloader(kind: str, field: str = "xml", answer: str = "fileUrl") -> Handler:
+    """message/download*: a URL on this server (the one the client called) for the media named."""
+    def download(call: GeweCall) -> Reply:
+        world, token, params = _parts(call)
+        base = f"http://{call.request.headers.get('Host', '127.0.0.1')}"
+        return ok({answer: world.download(token, params["appId"], kind, str(params[field]), base)})
+
+    return download
+
+
+def download_cdn(call: GeweCall) -> Reply:
+    """downloadCdn's type: 1 HD, 2 normal and 3 thumbnail images, 4 video, 5 file."""
+    world, token, params = _parts(call)
+    kind = {"4": "video", "5": "file"}.get(params["type"], "image")
+    described = f'length="{params["totalSize"]}" <fileext>{params["suffix"]}</fileext> {params["fileId"]}'
+    base = f"http://{call.request.headers.get('Host', '127.0.0.1')}"
+    return ok({"fileUrl": world.download(token, params["appId"], kind, described, base)})
+
+
 def revoke_msg(call: GeweCall) -> Reply:
     world, token, params = _parts(call)
     world.revoke(token, params["appId"], params["toWxid"], str(params["msgId"]), str(params["newMsgId"]))
@@ -257,7 +276,9 @@ _BY_OPERATION: dict[str, Handler] = {
     "setFriendRemark": set_friend_remark, "checkRelation": check_relation,
     "fetchContactsListCache": fetch_contacts_list_cache, "uploadPhoneAddressList": upload_phone_address_list,
     "getPhoneAddressList": get_phone_address_list, "getChatroomMemberDetail": get_chatroom_member_detail,
-    "revokeMsg": revoke_msg,
+    "revokeMsg": revoke_msg, "downloadImage": downloader("image"), "downloadVideo": downloader("video"),
+    "downloadFile": downloader("file"), "downloadVoice": downloader("voice"), "downloadCdn": download_cdn,
+    "downloadEmojiMd5": downloader("emoji", "emojiMd5", "url"),
     **{f"post{name}": sender(kind) for name, kind in (
         ("Text", "text"), ("Image", "image"), ("Voice", "voice"), ("Video", "video"), ("File", "file"),
         ("Link", "link"), ("NameCard", "namecard"), ("Emoji", "emoji"), ("AppMsg", "app"), ("MiniApp", "miniapp"))},

@@ -80,6 +80,7 @@ class WorldState:
         self.list_cache: dict[str, float] = {}  # account -> when fetchContactsList last answered it
         self.phone_books: dict[str, list[str]] = {}  # account -> the phone numbers it uploaded
         self.messages: deque[Message] = deque(maxlen=settings.max_messages)
+        self.files: dict[str, dict[str, Any]] = {}  # download names handed out -> what they stand for
         per_minute = settings.risk_per_minute
         self.risk_window = None if per_minute is None else SlidingWindow(per_minute, 60.0)
         self.risk_spacing = None if per_minute is None else Spacing(settings.risk_spacing)
@@ -186,4 +187,5 @@ class WorldState:
             "friend_requests": [as_json(request) for request in self.requests.values()],
             "phone_books": {owner: list(phones) for owner, phones in self.phone_books.items()},
             "messages": [message_json(message) for message in self.messages],
+            "files": [{"name": name, **entry} for name, entry in self.files.items()],
         }

@@ -4,10 +4,10 @@ from chatsim.contract import Refused
 from chatsim.vendors.gewe.model.entities import Device, FriendRequest
 from chatsim.vendors.gewe.model.friends import FriendRules
 from chatsim.vendors.gewe.model.login import LoginRules
-from chatsim.vendors.gewe.model.messages import MessageRules
+from chatsim.vendors.gewe.model.media import MediaRules
 
 
-class GeweWorld(LoginRules, FriendRules, MessageRules):
+class GeweWorld(LoginRules, FriendRules, MediaRules):
     def online_device(self, app_id: str) -> Device:
         device = self.devices.get(app_id)
         if device is None:
