@@ -143,3 +143,18 @@ async def test_gewechat_client_posts_forwards_and_revokes(sim, receiver):
     assert log["messages"][0]["revoked"] is True
     with pytest.raises(RuntimeError, match="发送消息失败"):
         await call("post_text", DEMO_APP, "wxid_nobody", "hi")
+
+
+async def test_gewechat_client_group_methods(sim):
+    base = f"http://127.0.0.1:{sim.server.port}/v2/api"
+    token = (await asyncio.to_thread(GewechatClient(base, None).get_token))["data"]
+    client = GewechatClient(base, token)
+
+    def call(method, *args):
+        return asyncio.to_thread(getattr(client, method), *args)
+
+    assert (await call("modify_chatroom_name", DEMO_APP, "改名了", ROOM))["ret"] == 200
+    assert (await call("get_chatroom_info", DEMO_APP, ROOM))["data"]["nickName"] == "改名了"
+    assert (await call("modify_chatroom_nickname_for_self", DEMO_APP, "群主", ROOM))["ret"] == 200
+    assert (await call("set_chatroom_announcement", DEMO_APP, ROOM, "公告"))["ret"] == 200
+    assert (await call("get_chatroom_announcement", DEMO_APP, ROOM))["data"]["announcement"] == "公告"

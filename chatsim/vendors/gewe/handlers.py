@@ -228,6 +228,34 @@ def download_cdn(call: GeweCall) -> Reply:
     return ok({"fileUrl": world.download(token, params["appId"], kind, described, base)})
 
 
+def get_chatroom_info(call: GeweCall) -> Reply:
+    world, token, params = _parts(call)
+    return ok(world.chatroom_info(token, params["appId"], params["chatroomId"]))
+
+
+def modify_chatroom_name(call: GeweCall) -> Reply:
+    world, token, params = _parts(call)
+    world.rename_chatroom(token, params["appId"], params["chatroomId"], params["chatroomName"])
+    return DONE
+
+
+def modify_chatroom_nick_name_for_self(call: GeweCall) -> Reply:
+    world, token, params = _parts(call)
+    world.set_my_nickname(token, params["appId"], params["chatroomId"], params["nickName"])
+    return DONE
+
+
+def set_chatroom_announcement(call: GeweCall) -> Reply:
+    world, token, params = _parts(call)
+    world.set_announcement(token, params["appId"], params["chatroomId"], params["content"])
+    return DONE
+
+
+def get_chatroom_announcement(call: GeweCall) -> Reply:
+    world, token, params = _parts(call)
+    return ok(world.announcement(token, params["appId"], params["chatroomId"]))
+
+
 def revoke_msg(call: GeweCall) -> Reply:
     world, token, params = _parts(call)
     world.revoke(token, params["appId"], params["toWxid"], str(params["msgId"]), str(params["newMsgId"]))
@@ -276,6 +304,9 @@ _BY_OPERATION: dict[str, Handler] = {
     "setFriendRemark": set_friend_remark, "checkRelation": check_relation,
     "fetchContactsListCache": fetch_contacts_list_cache, "uploadPhoneAddressList": upload_phone_address_list,
     "getPhoneAddressList": get_phone_address_list, "getChatroomMemberDetail": get_chatroom_member_detail,
+    "getChatroomInfo": get_chatroom_info, "modifyChatroomName": modify_chatroom_name,
+    "modifyChatroomNickNameForSelf": modify_chatroom_nick_name_for_self,
+    "setChatroomAnnouncement": set_chatroom_announcement, "getChatroomAnnouncement": get_chatroom_announcement,
     "revokeMsg": revoke_msg, "downloadImage": downloader("image"), "downloadVideo": downloader("video"),
     "downloadFile": downloader("file"), "downloadVoice": downloader("voice"), "downloadCdn": download_cdn,
     "downloadEmojiMd5": downloader("emoji", "emojiMd5", "url"),

@@ -107,6 +107,9 @@ class Chatroom:
     admins: list[str] = field(default_factory=list)
     members: dict[str, Member] = field(default_factory=dict)
     muted: bool = False  # only the owner and admins may speak (chatsim's choice of what "muted" refuses)
+    announcement: str = ""
+    announcement_editor: str = ""
+    announcement_time: int = 0
 
 
 @dataclass(slots=True)
