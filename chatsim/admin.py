@@ -352,6 +352,7 @@ ADMIN_TOKEN_HEADER = "X-Chatsim-Admin-Token"
 # a container's health check needs no token; nor does the dashboard's static page (a browser cannot
 # send a header when it opens a page), which asks for the token before it calls anything else
 OPEN = frozenset({"health", "dashboardPage", "dashboardAsset"})
+OPEN_PATHS = ("/_chatsim/files/",)  # media URLs handed to bots, unguessable names
 SAME_SITE = frozenset({"same-origin", "none"})  # Sec-Fetch-Site of the page itself, or no page at all
 
 
@@ -374,7 +375,8 @@ class AdminGuard:
         if (site is not None and site not in SAME_SITE) or (origin is not None and not _same_origin(call, origin)):
             raise Refused(f"cross-origin requests to the admin API are refused (Origin {origin or '-'}, "
                           f"Sec-Fetch-Site {site or '-'})", 403)
-        if self.token is not None and (call.op is None or call.op.operation_id not in OPEN):
+        if (self.token is not None and (call.op is None or call.op.operation_id not in OPEN)
+                and not call.path.startswith(OPEN_PATHS)):
             sent = headers.get(ADMIN_TOKEN_HEADER) or _bearer(headers.get("Authorization", ""))
             if not sent or not hmac.compare_digest(sent.encode(), self.token.encode()):
                 raise Refused(f"the admin API needs the admin token ({ADMIN_TOKEN_HEADER} or Authorization: "

@@ -185,10 +185,10 @@ async def test_eggjs_renderer(sim):
 
 
 async def test_not_implemented_is_explicit_and_vendor_shaped(sim):
-    resp = await gewe(sim, "message/postText", {"appId": APP_ID, "toWxid": FRIEND, "content": "x"})
-    assert await resp.json() == {"ret": 500, "msg": f"not implemented by chatsim: {GEWE}/message/postText"}
+    resp = await gewe(sim, "label/add", {"appId": APP_ID, "labelName": "x"})
+    assert await resp.json() == {"ret": 500, "msg": f"not implemented by chatsim: {GEWE}/label/add"}
     rows = (await (await sim.get("/_chatsim/coverage")).json())["operations"]
-    row = next(r for r in rows if r["operation"] == "postText")
+    row = next(r for r in rows if r["operation"] == "labelAdd")
     assert row["implemented"] is False
     assert next(r for r in rows if r["path"] == TOPAPI_SWITCH)["implemented"] is True
 

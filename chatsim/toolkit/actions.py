@@ -33,6 +33,28 @@ class GeweActions(VendorHandle):
         """The device drops offline: GeWe answers 微信已离线 and pushes Offline."""
         return dict(self.goOffline(appId=app_id))
 
+    def send_message(self, app_id: str, from_wxid: str, kind: str = "text", **fields: Any) -> dict[str, Any]:
+        """``from_wxid`` sends the account on ``app_id`` a message (``chatroomId=`` for a group); the
+        fields are named as the matching post* names them (``content``, ``ats``, ``imgUrl``...)."""
+        return dict(self.sendMessage(appId=app_id, fromWxid=from_wxid, type=kind, **fields)["message"])
+
+    def messages(self, **filters: Any) -> list[dict[str, Any]]:
+        """The conversation log, oldest first (filters: appId, peer, chatroom, type, kind, since)."""
+        return list(self.listMessages(**filters)["messages"])
+
+    def assert_sent(self, to: str, content: str | None = None, kind: str | None = None,
+                    sender: str | None = None) -> dict[str, Any]:
+        """The latest logged message to ``to`` (a wxid or chatroom) with this content, kind and
+        sender; fails listing what was logged to ``to`` instead."""
+        logged = [m for m in self.messages() if m["to"] == to]
+        for message in reversed(logged):
+            if all(want is None or message[key] == want
+                   for key, want in (("content", content), ("kind", kind), ("from", sender))):
+                return dict(message)
+        seen = "\n".join(f"  {m['from']} -> {m['to']} [{m['kind']}] {m['content']!r}" for m in logged) or "  nothing"
+        raise AssertionError(f"no message to {to} with content={content!r} kind={kind!r} sender={sender!r}; "
+                             f"logged to {to}:\n{seen}")
+
 
 class DingTalkActions(VendorHandle):
     def chats(self, corp_id: str | None = None) -> list[dict[str, Any]]:

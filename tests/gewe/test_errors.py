@@ -144,7 +144,7 @@ async def test_unknown_operation_and_wrong_method(gw):
     assert await resp.json() == {"ret": 500, "msg": "Request method 'GET' not supported"}
 
 
-NOT_SIMULATED = ("message/postText", {"appId": APP, "toWxid": "wxid_friend", "content": "hi"})
+NOT_SIMULATED = ("label/add", {"appId": APP, "labelName": "同事"})
 
 
 async def test_listed_but_not_implemented_operation_names_itself_under_either_prefix(gw):
@@ -152,7 +152,7 @@ async def test_listed_but_not_implemented_operation_names_itself_under_either_pr
     for prefix in ("/v2/api", "/gewe/v2/api"):
         resp = await gw.post(f"{prefix}/{op}", json=body, headers={"X-GEWE-TOKEN": TOKEN})
         assert await resp.json() == {"ret": 500, "msg": f"not implemented by chatsim: {prefix}/{op}"}
-        assert resp.headers["X-Chatsim-Not-Implemented"] == "postText"
+        assert resp.headers["X-Chatsim-Not-Implemented"] == "labelAdd"
 
 
 async def test_not_implemented_checks_the_token_and_the_body_first(gw):
@@ -162,8 +162,8 @@ async def test_not_implemented_checks_the_token_and_the_body_first(gw):
     assert "X-Chatsim-Not-Implemented" not in missing.headers
     bad = await gewe(gw, op, body, token="nope")
     assert bad["msg"] == "HTTP HEADER: X-GEWE-TOKEN=nope 不可用或已过期"
-    invalid = await gewe(gw, op, {"appId": APP, "toWxid": "wxid_friend"})
-    assert invalid == {"ret": 500, "msg": "content 不可为空"}
+    invalid = await gewe(gw, op, {"appId": APP})
+    assert invalid == {"ret": 500, "msg": "labelName 不可为空"}
 
 
 async def test_a_path_in_no_gewe_api_is_springs_own_404(gw):
@@ -175,7 +175,7 @@ async def test_coverage_lists_implemented_and_listed_operations(gw):
     rows = (await (await gw.get("/_chatsim/coverage")).json())["operations"]
     gewe_rows = {row["operation"]: row["implemented"] for row in rows if row["vendor"] == "gewe"}
     assert gewe_rows["addContacts"] and gewe_rows["setFriendPermissions"] and gewe_rows["addGroupMemberAsFriend"]
-    assert gewe_rows["postText"] is False and gewe_rows["setFriendRemark"] is True
+    assert gewe_rows["labelAdd"] is False and gewe_rows["setFriendRemark"] is True and gewe_rows["postText"]
 
 
 REJECTED = [

@@ -104,3 +104,57 @@ async def test_gewechat_client_every_other_simulated_method(sim):
     prompt = (await call("dialog_login", app_id))["data"]
     assert (await call("check_qr", app_id, prompt["uuid"]))["data"]["status"] == 2
     assert (await call("check_online", app_id))["data"] is True
+
+
+DEMO_APP, DEMO_FRIEND = "wx_wR_U4zPj2M_OTS3BCyoE4", "wxid_phyyedw9xap22"
+
+
+async def test_gewechat_client_posts_forwards_and_revokes(sim, receiver):
+    base = f"http://127.0.0.1:{sim.server.port}/v2/api"
+    token = (await asyncio.to_thread(GewechatClient(base, None).get_token))["data"]
+    client = GewechatClient(base, token)
+
+    def call(method, *args):
+        return asyncio.to_thread(getattr(client, method), *args)
+
+    assert (await call("set_callback", token, receiver.url))["ret"] == 200
+    url = "http://127.0.0.1:9/media"
+    xml = "<msg><appmsg><title>t</title><type>5</type></appmsg></msg>"
+    calls = [
+        ("post_text", DEMO_FRIEND, "你好", ""), ("post_image", ROOM, url), ("post_file", ROOM, url, "a.xls"),
+        ("post_voice", ROOM, url, 2000), ("post_video", ROOM, url, url, 7),
+        ("post_link", ROOM, "标题", "描述", url, url), ("post_name_card", ROOM, "李雷", "wxid_lilei1990"),
+        ("post_emoji", ROOM, "4cc7540a85b5b6cf4ba14e9f4ae08b7c", 102357), ("post_app_msg", ROOM, "<appmsg/>"),
+        ("post_mini_app", ROOM, "wx1", "百果园+", "pages/index.html", url, "水果", "gh_1@app"),
+        ("forward_file", ROOM, xml), ("forward_image", ROOM, xml), ("forward_video", ROOM, xml),
+        ("forward_url", ROOM, xml), ("forward_mini_app", ROOM, xml, url),
+    ]
+    sent = []
+    for method, *args in calls:
+        answer = await call(method, DEMO_APP, *args)
+        assert answer["ret"] == 200 and answer["data"]["toWxid"] == args[0], (method, answer)
+        sent.append(answer["data"])
+    first = sent[0]
+    revoked = await call("revoke_msg", DEMO_APP, DEMO_FRIEND, str(first["msgId"]), str(first["newMsgId"]),
+                         str(first["createTime"]))
+    assert revoked == {"ret": 200, "msg": "操作成功"}
+    log = (await (await sim.get("/_chatsim/tenants/default/gewe/messages", params={"appId": DEMO_APP})).json())
+    assert [m["newMsgId"] for m in log["messages"][:len(sent)]] == [d["newMsgId"] for d in sent]
+    assert log["messages"][0]["revoked"] is True
+    with pytest.raises(RuntimeError, match="发送消息失败"):
+        await call("post_text", DEMO_APP, "wxid_nobody", "hi")
+
+
+async def test_gewechat_client_group_methods(sim):
+    base = f"http://127.0.0.1:{sim.server.port}/v2/api"
+    token = (await asyncio.to_thread(GewechatClient(base, None).get_token))["data"]
+    client = GewechatClient(base, token)
+
+    def call(method, *args):
+        return asyncio.to_thread(getattr(client, method), *args)
+
+    assert (await call("modify_chatroom_name", DEMO_APP, "改名了", ROOM))["ret"] == 200
+    assert (await call("get_chatroom_info", DEMO_APP, ROOM))["data"]["nickName"] == "改名了"
+    assert (await call("modify_chatroom_nickname_for_self", DEMO_APP, "群主", ROOM))["ret"] == 200
+    assert (await call("set_chatroom_announcement", DEMO_APP, ROOM, "公告"))["ret"] == 200
+    assert (await call("get_chatroom_announcement", DEMO_APP, ROOM))["data"]["announcement"] == "公告"

@@ -2,7 +2,8 @@
 loopback, in the virtual environment make test gives it), against a chatsim server: a first start
 that logs in a new device (its QR prompt reads a line from stdin), a restart with the saved appId
 that chatsim answers "already logged in", and a friend request arriving as its event and accepted
-through the adapter's own call."""
+through the adapter's own call; then a private text and a group @-mention, each answered through the
+adapter's send() and found in the conversation log."""
 
 import os
 import queue
@@ -13,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from chatsim.paths import DEMO_SCENARIO
 from chatsim.toolkit.http import request
 from chatsim.toolkit.server import ThreadedChatsim
 from tests.repo import ROOT
 
 BOT_DIR = Path(__file__).parent.parent / "nonebot_bot"
 NB_PYTHON = ROOT / ".venv-nonebot" / "bin" / "python"
+ROOM = "48151623420@chatroom"  # nonebot_bot/world.yaml's group of ACCOUNT and 小白
 ACCOUNT = "wxid_lg1mwn2ybs3y22"  # demo.yaml's login.wxid: the phone that scans a new device's QR code
 pytestmark = pytest.mark.skipif(not NB_PYTHON.exists() and not os.environ.get("CI"),
                                 reason="make test creates .venv-nonebot for this test")
@@ -88,14 +91,34 @@ def callback_set(url: str, after: int, attempts: int = 6) -> bool:
     return False
 
 
+def replied(url: str, after: int, to: str) -> dict:
+    """The bot's postText to ``to`` after journal record ``after`` (long polls until it comes)."""
+    for _ in range(6):
+        records = admin(url, "GET", "/_chatsim/journal", params={"operation": "postText", "after": after,
+                                                                 "wait": 20})["records"]
+        found = [r for r in records if r["request"]["body"]["toWxid"] == to]
+        if found:
+            return found[0]
+        if records:
+            after = records[-1]["id"]
+    raise AssertionError(f"the bot never answered {to}")
+
+
+def talk(url: str, app_id: str, body: dict, to: str) -> dict:
+    """A person says something to the bot; the bot's answer, as its postText was journaled."""
+    last = admin(url, "GET", "/_chatsim/journal")["records"][-1]["id"]
+    admin(url, "POST", "/_chatsim/tenants/default/gewe/messages", json_body={"appId": app_id, **body})
+    return replied(url, last, to)
+
+
 def devices(url: str) -> list[dict]:
     return admin(url, "GET", "/_chatsim/tenants/default/state")["vendors"]["gewe"]["devices"]
 
 
-def test_nonebot_logs_in_restarts_with_its_app_id_and_accepts_a_friend_request():
+def test_nonebot_logs_in_restarts_accepts_a_friend_request_and_answers_texts():
     if not NB_PYTHON.exists():
         pytest.fail("no .venv-nonebot: run `make test`, which creates it")
-    with ThreadedChatsim() as server:
+    with ThreadedChatsim([DEMO_SCENARIO, BOT_DIR / "world.yaml"]) as server:
         url, port = server.url, free_port()
         env = {"PATH": os.environ.get("PATH", ""), "DRIVER": "~fastapi+~httpx", "HOST": "127.0.0.1",
                "PORT": str(port), "LOG_LEVEL": "DEBUG", "GEWECHAT_API_URL": f"{url}/v2/api",
@@ -134,5 +157,23 @@ def test_nonebot_logs_in_restarts_with_its_app_id_and_accepts_a_friend_request()
             assert accepted["request"]["body"]["option"] == "3", "the adapter sends option as a string"
             requests = admin(url, "GET", "/_chatsim/tenants/default/gewe/friend-requests")["requests"]
             assert [r["status"] for r in requests if r["id"] == sent["request"]["id"]] == ["accepted"]
+
+            answer = talk(url, new["app_id"], {"fromWxid": "wxid_lilei1990", "type": "text",
+                                               "content": "hello bot"}, "wxid_lilei1990")
+            assert answer["request"]["body"]["content"] == "echo: hello bot"
+            data = answer["response"]["body"]["data"]
+            log = admin(url, "GET", "/_chatsim/tenants/default/gewe/messages",
+                        params={"peer": "wxid_lilei1990"})["messages"]
+            assert [(m["from"], m["content"]) for m in log] == [("wxid_lilei1990", "hello bot"),
+                                                                (ACCOUNT, "echo: hello bot")]
+            assert log[1]["newMsgId"] == data["newMsgId"] > 2**53
+
+            answer = talk(url, new["app_id"], {"fromWxid": "wxid_phyyedw9xap22", "type": "text",
+                                               "chatroomId": ROOM, "content": "@新设备小号 ping",
+                                               "ats": [ACCOUNT]}, ROOM)
+            assert answer["request"]["body"]["content"] == "echo: ping"
+            log = admin(url, "GET", "/_chatsim/tenants/default/gewe/messages", params={"chatroom": ROOM})["messages"]
+            assert [(m["from"], m["content"]) for m in log] == [("wxid_phyyedw9xap22", "@新设备小号 ping"),
+                                                                (ACCOUNT, "echo: ping")]
         finally:
             second.stop()

@@ -130,6 +130,17 @@ def test_typed_world_actions_and_callbacks(chatsim):
     assert chatsim.dingtalk.chat("chatdafe234sdf3sdf")["is_prohibit"] is False
 
 
+def test_messages_and_assert_sent(chatsim):
+    app, friend = "wx_wR_U4zPj2M_OTS3BCyoE4", "wxid_phyyedw9xap22"
+    said = chatsim.gewe.send_message(app, friend, content="在吗")
+    assert said["from"] == friend and said["kind"] == "text"
+    assert [m["content"] for m in chatsim.gewe.messages(peer=friend)] == ["在吗"]
+    found = chatsim.gewe.assert_sent("wxid_0xsqb3o0tsvz22", content="在吗", sender=friend)
+    assert found["newMsgId"] == said["newMsgId"]
+    with pytest.raises(AssertionError, match="(?s)no message to wxid_phyyedw9xap22.*nothing"):
+        chatsim.gewe.assert_sent(friend, content="hello")
+
+
 def test_callbacks_wait_failure_lists_the_nearest_callbacks(chatsim):
     chatsim.gewe.send_friend_request("wx_wR_U4zPj2M_OTS3BCyoE4", "wxid_lilei1990")
     with pytest.raises(AssertionError) as failure:

@@ -4,8 +4,9 @@ already settled; a ``Refused`` is answered by the admin API."""
 
 from typing import Any
 
-from chatsim.contract import Call, Handler, Reply
+from chatsim.contract import Call, Handler, Refused, Reply
 from chatsim.vendors.gewe.model.entities import as_json
+from chatsim.vendors.gewe.model.state import message_json
 from chatsim.vendors.gewe.model.world import GeweWorld
 
 WorldCall = Call[GeweWorld, None]
@@ -52,6 +53,31 @@ def confirm_login(call: WorldCall) -> Reply:
     return Reply.json({"device": as_json(call.world.phone_confirms(call.params["appId"]))})
 
 
+def send_message(call: WorldCall) -> Reply:
+    """A person sends the account on ``appId`` a message (privately, or in ``chatroomId``): the
+    receiving accounts get AddMsg. The body names its fields as the matching post* operation does."""
+    world, params = call.world, dict(call.params)
+    message = world.person_sends(params.pop("appId"), params.pop("fromWxid"), params.pop("type"), params)
+    world.publish(call.trace)
+    return Reply.json({"message": message_json(message)})
+
+
+def list_messages(call: WorldCall) -> Reply:
+    """The conversation log, read without side effects (nothing is marked read or delivered)."""
+    names = ("appId", "peer", "chatroom", "type", "kind", "since")
+    found = call.world.conversation({name: call.params[name] for name in names if name in call.params})
+    return Reply.json({"count": len(found), "messages": [message_json(m) for m in found]})
+
+
+def read_file(call: WorldCall) -> Reply:
+    """A file message/download* handed out: readable without the admin token, since bots get its URL."""
+    found = call.world.file_bytes(call.params["name"])
+    if found is None:
+        raise Refused(f"no file {call.params['name']}", 404)
+    body, content_type = found
+    return Reply(body, headers={"Content-Type": content_type})
+
+
 async def list_callbacks(call: WorldCall) -> Reply:
     """The core callback list with GeWe's own filters: TypeName, Data.MsgType, Appid."""
     params = call.params
@@ -67,5 +93,6 @@ async def list_callbacks(call: WorldCall) -> Reply:
 ACTIONS: dict[str, Handler] = {
     "sendFriendRequest": send_friend_request, "decideFriendRequest": decide_friend_request,
     "listFriendRequests": list_friend_requests, "goOffline": go_offline, "listCallbacks": list_callbacks,
-    "scanQrCode": scan_qr_code, "confirmLogin": confirm_login,
+    "scanQrCode": scan_qr_code, "confirmLogin": confirm_login, "sendMessage": send_message,
+    "listMessages": list_messages, "readFile": read_file,
 }

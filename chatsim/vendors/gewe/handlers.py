@@ -199,6 +199,69 @@ def get_chatroom_member_list(call: GeweCall) -> Reply:
     return ok(world.member_list(token, params["appId"], params["chatroomId"]))
 
 
+def sender(kind: str) -> Handler:
+    """message/post* and forward*: one handler per kind of message, the body passed on in GeWe's
+    own parameter names."""
+    def post(call: GeweCall) -> Reply:
+        world, token, params = _parts(call)
+        return ok(world.send(token, params["appId"], params["toWxid"], kind, dict(params)))
+
+    return post
+
+
+def downloader(kind: str, field: str = "xml", answer: str = "fileUrl") -> Handler:
+    """message/download*: a URL on this server (the one the client called) for the media named."""
+    def download(call: GeweCall) -> Reply:
+        world, token, params = _parts(call)
+        base = f"http://{call.request.headers.get('Host', '127.0.0.1')}"
+        return ok({answer: world.download(token, params["appId"], kind, str(params[field]), base)})
+
+    return download
+
+
+def download_cdn(call: GeweCall) -> Reply:
+    """downloadCdn's type: 1 HD, 2 normal and 3 thumbnail images, 4 video, 5 file."""
+    world, token, params = _parts(call)
+    kind = {"4": "video", "5": "file"}.get(params["type"], "image")
+    described = f'length="{params["totalSize"]}" <fileext>{params["suffix"]}</fileext> {params["fileId"]}'
+    base = f"http://{call.request.headers.get('Host', '127.0.0.1')}"
+    return ok({"fileUrl": world.download(token, params["appId"], kind, described, base)})
+
+
+def get_chatroom_info(call: GeweCall) -> Reply:
+    world, token, params = _parts(call)
+    return ok(world.chatroom_info(token, params["appId"], params["chatroomId"]))
+
+
+def modify_chatroom_name(call: GeweCall) -> Reply:
+    world, token, params = _parts(call)
+    world.rename_chatroom(token, params["appId"], params["chatroomId"], params["chatroomName"])
+    return DONE
+
+
+def modify_chatroom_nick_name_for_self(call: GeweCall) -> Reply:
+    world, token, params = _parts(call)
+    world.set_my_nickname(token, params["appId"], params["chatroomId"], params["nickName"])
+    return DONE
+
+
+def set_chatroom_announcement(call: GeweCall) -> Reply:
+    world, token, params = _parts(call)
+    world.set_announcement(token, params["appId"], params["chatroomId"], params["content"])
+    return DONE
+
+
+def get_chatroom_announcement(call: GeweCall) -> Reply:
+    world, token, params = _parts(call)
+    return ok(world.announcement(token, params["appId"], params["chatroomId"]))
+
+
+def revoke_msg(call: GeweCall) -> Reply:
+    world, token, params = _parts(call)
+    world.revoke(token, params["appId"], params["toWxid"], str(params["msgId"]), str(params["newMsgId"]))
+    return DONE
+
+
 def publish_queued(call: GeweCall) -> None:
     """Hand the callbacks the model queued to the outbox, naming this request's trace (made only
     when there is something to name)."""
@@ -207,9 +270,14 @@ def publish_queued(call: GeweCall) -> None:
 
 
 def publishing(handler: Handler) -> Handler:
-    """Publish the callbacks the model queued once the handler has answered."""
+    """Publish the callbacks the model queued once the handler has answered, a failure too: a
+    refused call queues nothing, except the Offline of an account risk control takes down."""
     def run(call: GeweCall) -> Reply | Awaitable[Reply]:
-        reply = handler(call)
+        try:
+            reply = handler(call)
+        except Exception:
+            publish_queued(call)
+            raise
         if isinstance(reply, Reply):
             publish_queued(call)
             return reply
@@ -219,9 +287,10 @@ def publishing(handler: Handler) -> Handler:
 
 
 async def _publish_after(pending: Awaitable[Reply], call: GeweCall) -> Reply:
-    reply = await pending
-    publish_queued(call)
-    return reply
+    try:
+        return await pending
+    finally:
+        publish_queued(call)
 
 
 _BY_OPERATION: dict[str, Handler] = {
@@ -235,5 +304,16 @@ _BY_OPERATION: dict[str, Handler] = {
     "setFriendRemark": set_friend_remark, "checkRelation": check_relation,
     "fetchContactsListCache": fetch_contacts_list_cache, "uploadPhoneAddressList": upload_phone_address_list,
     "getPhoneAddressList": get_phone_address_list, "getChatroomMemberDetail": get_chatroom_member_detail,
+    "getChatroomInfo": get_chatroom_info, "modifyChatroomName": modify_chatroom_name,
+    "modifyChatroomNickNameForSelf": modify_chatroom_nick_name_for_self,
+    "setChatroomAnnouncement": set_chatroom_announcement, "getChatroomAnnouncement": get_chatroom_announcement,
+    "revokeMsg": revoke_msg, "downloadImage": downloader("image"), "downloadVideo": downloader("video"),
+    "downloadFile": downloader("file"), "downloadVoice": downloader("voice"), "downloadCdn": download_cdn,
+    "downloadEmojiMd5": downloader("emoji", "emojiMd5", "url"),
+    **{f"post{name}": sender(kind) for name, kind in (
+        ("Text", "text"), ("Image", "image"), ("Voice", "voice"), ("Video", "video"), ("File", "file"),
+        ("Link", "link"), ("NameCard", "namecard"), ("Emoji", "emoji"), ("AppMsg", "app"), ("MiniApp", "miniapp"))},
+    **{f"forward{name}": sender(kind) for name, kind in (
+        ("Image", "image"), ("Video", "video"), ("File", "file"), ("Url", "link"), ("MiniApp", "miniapp"))},
 }
 HANDLERS: dict[str, Handler] = {name: publishing(fn) for name, fn in _BY_OPERATION.items()}

@@ -15,7 +15,7 @@ _PERSON_KEYS = ("alias", "phone", "sex", "signature", "country", "province", "ci
 
 
 def _settings(merged: dict[str, Any]) -> GeweSettings:
-    login = merged.get("login", {})
+    login, risk = merged.get("login", {}), merged.get("risk_control", {})
     defaults = GeweSettings()
     return GeweSettings(ticket_ttl=merged.get("ticket_ttl_seconds", defaults.ticket_ttl),
                         request_ttl=merged.get("request_ttl_seconds", defaults.request_ttl),
@@ -26,7 +26,11 @@ def _settings(merged: dict[str, Any]) -> GeweSettings:
                         max_devices=merged.get("max_devices", defaults.max_devices),
                         probe_timeout=merged.get("callback_probe_timeout_seconds", defaults.probe_timeout),
                         token_mode=merged.get("token_mode", defaults.token_mode),
-                        max_tickets=merged.get("max_tickets", defaults.max_tickets))
+                        max_tickets=merged.get("max_tickets", defaults.max_tickets),
+                        max_messages=merged.get("max_messages", defaults.max_messages),
+                        echo_own_messages=merged.get("echo_own_messages", defaults.echo_own_messages),
+                        risk_per_minute=risk.get("messages_per_minute", 40) if risk.get("enabled") else None,
+                        risk_spacing=risk.get("seconds_between_people", defaults.risk_spacing))
 
 
 def _instance_token(tokens: dict[str, Token], settings: GeweSettings, ctx: TenantContext) -> str:
@@ -101,7 +105,8 @@ def build_world(sections: Sequence[Mapping[str, Any]], ctx: TenantContext) -> Ge
 def _chatroom(spec: dict[str, Any], people: dict[str, Person]) -> Chatroom:
     where = f"gewe.chatrooms[{spec['chatroomId']}]"
     room = Chatroom(spec["chatroomId"], spec.get("name", ""), _check(people, spec["owner"], where + ".owner"),
-                    [_check(people, wxid, where + ".admins") for wxid in spec.get("admins", [])])
+                    [_check(people, wxid, where + ".admins") for wxid in spec.get("admins", [])],
+                    muted=spec.get("muted", False))
     for item in [spec["owner"], *spec.get("members", [])]:
         member = Member(item) if isinstance(item, str) else Member(item["wxid"], item.get("display_name", ""),
                                                                     item.get("inviter", ""))

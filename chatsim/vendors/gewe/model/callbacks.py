@@ -60,6 +60,21 @@ def friend_request(app_id: str, account: str, sender: Person, request: FriendReq
     return envelope("AddMsg", app_id, account, data)
 
 
+def add_msg(app_id: str, account: str, sender: str, receiver: str, msg_type: int, content: str, ids: MessageIds,
+            source: str, push: str | None, status: int = 3) -> dict[str, Any]:
+    """AddMsg for a chat message (the 回调消息详解 samples): in a group FromUserName is the chatroom and
+    the content starts with ``<sender wxid>:\n``, which the caller has added."""
+    data: dict[str, Any] = {
+        "MsgId": ids.msg_id, "FromUserName": {"string": sender}, "ToUserName": {"string": receiver},
+        "MsgType": msg_type, "Content": {"string": content}, "Status": status, "ImgStatus": 2 if msg_type == 3 else 1,
+        "ImgBuf": {"iLen": 0}, "CreateTime": ids.create_time, "MsgSource": source,
+    }
+    if push is not None:
+        data["PushContent"] = push
+    data.update(NewMsgId=ids.new_msg_id, MsgSeq=ids.msg_seq)
+    return envelope("AddMsg", app_id, account, data)
+
+
 def _text(value: str) -> dict[str, str]:
     return {"string": value} if value else {}
 

@@ -109,6 +109,10 @@ class Chatroom:
     owner: str
     admins: list[str] = field(default_factory=list)
     members: dict[str, Member] = field(default_factory=dict)
+    muted: bool = False  # only the owner and admins may speak (chatsim's choice of what "muted" refuses)
+    announcement: str = ""
+    announcement_editor: str = ""
+    announcement_time: int = 0
 
 
 @dataclass(slots=True)
@@ -137,6 +141,25 @@ class FriendRequest:
     chatroom: str = ""
     decide_at: float | None = None
     ticket: str | None = None
+
+
+@dataclass(slots=True)
+class Message:
+    """One message of the conversation log, as its sender sent it: ``to`` is a wxid or a chatroom,
+    ``content`` has no ``wxid:\n`` prefix (each group member's callback adds it)."""
+
+    new_msg_id: int
+    msg_id: int
+    sender: str
+    to: str
+    msg_type: int  # WeChat's MsgType: 1 text, 3 image, 34 voice, 43 video, 42 card, 47 emoji, 49 app, 10002 sys
+    kind: str  # text | image | voice | video | file | link | app | miniapp | namecard | emoji | revoke | pat
+    content: str
+    created: int
+    app_id: str = ""  # the device that sent it through the API ("" for a world action)
+    ats: list[str] = field(default_factory=list)
+    revoked: bool = False
+    media: dict[str, Any] = field(default_factory=dict)  # the URLs and sizes it was sent with, never fetched
 
 
 def as_json(record: Any) -> dict[str, Any]:

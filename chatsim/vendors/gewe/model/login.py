@@ -12,7 +12,6 @@ from typing import Any
 
 from chatsim.contract import Refused
 from chatsim.vendors.gewe.errors import ALREADY_LOGGED_IN, OFFLINE, GeweError
-from chatsim.vendors.gewe.model import callbacks
 from chatsim.vendors.gewe.model.entities import Device, LoginSession, Person, Token
 from chatsim.vendors.gewe.model.state import WorldState
 
@@ -164,12 +163,6 @@ class LoginRules(WorldState):
     def logout(self, token: Token, app_id: str) -> None:
         device = self.device(token, app_id, "退出登录失败")
         device.online, device.online_since, device.login, device.offline_reason = False, None, None, "logout"
-
-    def go_offline(self, device: Device, reason: str) -> None:
-        """The account drops (kicked by another login, risk control, the network): GeWe pushes Offline."""
-        assert device.wxid is not None
-        self.queued.append((device.app_id, device.token, callbacks.offline(device.app_id, device.wxid)))
-        device.online, device.online_since, device.login, device.offline_reason = False, None, None, reason
 
     def check_callback_token(self, token: Token, body_token: str) -> int:
         """The token check of a setCallback; returns its place in the order setCallbacks arrived."""

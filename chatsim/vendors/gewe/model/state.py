@@ -5,11 +5,13 @@ exactly as it was. Callbacks are queued as events and handed to the outbox by ``
 the caller runs once the change succeeded, naming the journal record that caused it.
 """
 
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from chatsim.context import TenantContext
+from chatsim.ratelimit import SlidingWindow, Spacing
 from chatsim.trace import Trace
 from chatsim.vendors.gewe.errors import DEVICE_MISSING, OFFLINE, GeweError
 from chatsim.vendors.gewe.model import callbacks
@@ -18,6 +20,7 @@ from chatsim.vendors.gewe.model.entities import (
     Contact,
     Device,
     FriendRequest,
+    Message,
     Person,
     Ticket,
     Token,
@@ -38,6 +41,18 @@ class GeweSettings:
     token_mode: str = "instance"  # instance: getTokenId answers instance_token | console: no getTokenId
     instance_token: str = ""
     max_tickets: int = 10_000  # v4s a world keeps; past it the oldest answers user ticket invalid
+    max_messages: int = 1_000  # the conversation log keeps the newest this many
+    echo_own_messages: bool = False  # whether what the API sends is pushed back to the sender's callback
+    risk_per_minute: int | None = None  # risk control, off by default: sends a minute before going offline
+    risk_spacing: float = 1.0  # with risk control: seconds between sends to different people
+
+
+def message_json(message: Message) -> dict[str, Any]:
+    """A log entry as the admin API shows it: ids as numbers, the kind and the MsgType both."""
+    return {"newMsgId": message.new_msg_id, "msgId": message.msg_id, "from": message.sender, "to": message.to,
+            "msgType": message.msg_type, "kind": message.kind, "content": message.content,
+            "createTime": message.created, "appId": message.app_id, "ats": list(message.ats),
+            "revoked": message.revoked, "media": dict(message.media)}
 
 
 class WorldState:
@@ -64,6 +79,11 @@ class WorldState:
         self.queued: list[tuple[str, str, dict[str, Any]]] = []  # this request's events, until publish
         self.list_cache: dict[str, float] = {}  # account -> when fetchContactsList last answered it
         self.phone_books: dict[str, list[str]] = {}  # account -> the phone numbers it uploaded
+        self.messages: deque[Message] = deque(maxlen=settings.max_messages)
+        self.files: dict[str, dict[str, Any]] = {}  # download names handed out -> what they stand for
+        per_minute = settings.risk_per_minute
+        self.risk_window = None if per_minute is None else SlidingWindow(per_minute, 60.0)
+        self.risk_spacing = None if per_minute is None else Spacing(settings.risk_spacing)
 
     # --- lookups -------------------------------------------------------------------------------
 
@@ -129,6 +149,12 @@ class WorldState:
         for device in self.online_devices(wxid):
             self.queued.append((device.app_id, device.token, build(device.app_id)))
 
+    def go_offline(self, device: Device, reason: str) -> None:
+        """The account drops (kicked by another login, risk control, the network): GeWe pushes Offline."""
+        assert device.wxid is not None
+        self.queued.append((device.app_id, device.token, callbacks.offline(device.app_id, device.wxid)))
+        device.online, device.online_since, device.login, device.offline_reason = False, None, None, reason
+
     def message_ids(self) -> callbacks.MessageIds:
         new_msg_id = self.ctx.ids.new_msg_id()
         while new_msg_id in self.new_msg_ids:
@@ -160,4 +186,6 @@ class WorldState:
             "tickets": [as_json(ticket) for ticket in self.tickets.values()],
             "friend_requests": [as_json(request) for request in self.requests.values()],
             "phone_books": {owner: list(phones) for owner, phones in self.phone_books.items()},
+            "messages": [message_json(message) for message in self.messages],
+            "files": [{"name": name, **entry} for name, entry in self.files.items()],
         }
