@@ -14,7 +14,7 @@ NB_STAMP := $(NB_VENV)/.installed
 # checkout, so parallel worktrees do not share it); the wheel test runs chatsim from there.
 WHEEL_VENV := $(or $(TMPDIR),/tmp)/chatsim-wheel-$(shell printf %s '$(CURDIR)' | cksum | cut -d' ' -f1)
 # What the README's plugin examples import, beside chatsim[pytest] itself.
-WHEEL_TEST_DEPS := requests gewechat-client==0.2.2 'dingtalk-sdk[cryptography]==1.3.8'
+WHEEL_TEST_DEPS := requests gewechat-client==0.2.2 'dingtalk-sdk[cryptography]==1.3.8' alibabacloud-dingtalk==2.2.65
 # `make run PORT=8080 HOST=... ARGS=...`: only values given on make's command line, never an
 # inherited $$HOST or $$PORT of the shell; CHATSIM_* variables work as they do for `chatsim serve`.
 RUN_ARGS := $(if $(filter command line,$(origin HOST)),--host $(HOST)) \

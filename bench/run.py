@@ -26,7 +26,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 import extras  # noqa: E402
 import harness  # noqa: E402
-from cases import CASES, SUCCESS, Case, check, prepare  # noqa: E402
+from cases import CASES, Case, check, journaled_success, prepare  # noqa: E402
 
 REPRESENTATIVE = ("gewe contacts/setFriendPermissions", "dingtalk friendswitch/update", "eggjs_im searchUser",
                   "eggjs_im goodfriendlist")
@@ -69,7 +69,7 @@ def verify_load(case: Case, port: int) -> None:
     codes = journal_codes(port, case)
     if not codes:
         raise RuntimeError(f"{case.name}: chatsim journaled none of the load in tenant {case.tenant}")
-    wanted = SUCCESS[case.vendor] if case.expect == "success" else codes[0]
+    wanted = journaled_success(case) if case.expect == "success" else codes[0]
     wrong = [code for code in codes if code != wanted]
     if case.once is None and wrong:
         raise RuntimeError(f"{case.name}: the load answered {wrong[:3]}, not {wanted!r}")
