@@ -4,9 +4,10 @@ A scenario is checked completely before anything is built from it, and a tenant 
 once every vendor has built its world, so a bad file never leaves a half-loaded tenant behind.
 """
 
+import contextlib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -36,6 +37,28 @@ class ScenarioError(Exception):
     def named(self, source: str) -> "ScenarioError":
         """The same problems, told as the file's (a world builder knows its vendor, not the file)."""
         return ScenarioError(source, self.path, self.problem, self.more)
+
+
+class Problems:
+    """Every cross-reference problem of one world build, not only the first: each row is built in
+    a ``row()`` block of its own; a row that fails is recorded and left out, the next goes on, and
+    ``check()`` raises them all as one ScenarioError (one line each), so a person fixes them in one go."""
+
+    def __init__(self) -> None:
+        self.found: list[ScenarioError] = []
+
+    @contextlib.contextmanager
+    def row(self) -> Iterator[None]:
+        try:
+            yield
+        except ScenarioError as exc:
+            self.found.append(exc)
+
+    def check(self) -> None:
+        if not self.found:
+            return
+        pairs = [pair for error in self.found for pair in ((error.path, error.problem), *error.more)]
+        raise ScenarioError(self.found[0].source, pairs[0][0], pairs[0][1], tuple(pairs[1:]))
 
 
 def yaml_path(parts: Any) -> str:

@@ -29,7 +29,7 @@ from chatsim.faults.rules import FaultBook
 from chatsim.ids import IdGenerator
 from chatsim.journal import Journal, system_event
 from chatsim.outbox import CallbackSettings, Outbox, PayloadCheck, Sender
-from chatsim.scenarios import ScenarioError, clock_start
+from chatsim.scenarios import Problems, ScenarioError, clock_start
 
 TENANT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 DEFAULT_TENANT = "default"
@@ -91,9 +91,13 @@ class Tenant:
         self.outbox = Outbox(self.clock, CallbackSettings.from_scenario(settings.get("callbacks")), sender,
                              self.faults)
         self.ctx = TenantContext(name, self.clock, self.ids, self.outbox, sender, self.faults)
-        self.worlds: dict[str, Any] = {
-            vendor_name: vendor.build_world([doc[vendor_name] for doc in scenarios if vendor_name in doc], self.ctx)
-            for vendor_name, vendor in vendors.items()}
+        self.worlds: dict[str, Any] = {}
+        problems = Problems()  # every vendor's problems, not only the first vendor's
+        for vendor_name, vendor in vendors.items():
+            with problems.row():
+                self.worlds[vendor_name] = vendor.build_world(
+                    [doc[vendor_name] for doc in scenarios if vendor_name in doc], self.ctx)
+        problems.check()
         self.last_active = time.monotonic()
         self.generation = 0  # set when installed
         self.uses = 0  # requests so far: what changed since the budget (or a snapshot) last looked

@@ -56,4 +56,4 @@ def test_serve_from_the_wheel_answers_every_vendor_and_the_readme_examples_pass(
                                  env=clean_env(**how), capture_output=True, text=True, timeout=180)
             assert run.returncode == 0, run.stdout + run.stderr
             shown = run.stdout + run.stderr
-            assert "5 passed" in run.stdout and "warning" not in shown.lower(), shown
+            assert "6 passed" in run.stdout and "warning" not in shown.lower(), shown

@@ -6,34 +6,38 @@ from dataclasses import replace
 from typing import Any
 
 from chatsim.context import TenantContext
-from chatsim.scenarios import ScenarioError
+from chatsim.scenarios import Problems, ScenarioError
 from chatsim.vendors.dingtalk.model import FLAGS, NORMAL, App, Chat, DingTalkWorld, Org
 
 
 def build_world(sections: Sequence[Mapping[str, Any]], ctx: TenantContext) -> DingTalkWorld:
     world = DingTalkWorld(ctx)
+    problems = Problems()
     for section in sections:
         world.token_ttl = float(section.get("token_ttl_seconds", world.token_ttl))
         world.token_errors = replace(world.token_errors, **section.get("token_errors", {}))
         world.forbidden_words = tuple(section.get("forbidden_words", world.forbidden_words))
         for index, org in enumerate(section.get("orgs", [])):
-            _add_org(world, org, f"dingtalk.orgs[{index}]")
+            _add_org(world, org, f"dingtalk.orgs[{index}]", problems)
+    problems.check()
     return world
 
 
-def _add_org(world: DingTalkWorld, spec: Mapping[str, Any], where: str) -> None:
+def _add_org(world: DingTalkWorld, spec: Mapping[str, Any], where: str, problems: Problems) -> None:
     corp_id = spec["corpId"]
     org = world.orgs.setdefault(corp_id, Org(corp_id, spec.get("name", corp_id)))
     org.name = spec.get("name", org.name)
     org.users.update({user["userid"]: user.get("name", user["userid"]) for user in spec.get("users", [])})
     for index, app in enumerate(spec.get("apps", [])):
-        other = world.apps.get(app["appkey"])
-        if other is not None and other.corp_id != corp_id:
-            raise ScenarioError("scenario", f"{where}.apps[{index}].appkey", "already used by org " + other.corp_id)
-        world.apps[app["appkey"]] = App(app["appkey"], app["appsecret"], corp_id, app.get("name", app["appkey"]),
-                                        frozenset(app.get("permissions", [])))
+        with problems.row():
+            other = world.apps.get(app["appkey"])
+            if other is not None and other.corp_id != corp_id:
+                raise ScenarioError("scenario", f"{where}.apps[{index}].appkey", "already used by org " + other.corp_id)
+            world.apps[app["appkey"]] = App(app["appkey"], app["appsecret"], corp_id, app.get("name", app["appkey"]),
+                                            frozenset(app.get("permissions", [])))
     for index, chat in enumerate(spec.get("chats", [])):
-        _add_chat(world, org, chat, f"{where}.chats[{index}]")
+        with problems.row():
+            _add_chat(world, org, chat, f"{where}.chats[{index}]")
 
 
 def _add_chat(world: DingTalkWorld, org: Org, spec: Mapping[str, Any], where: str) -> None:

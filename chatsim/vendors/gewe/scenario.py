@@ -5,7 +5,7 @@ from dataclasses import replace
 from typing import Any
 
 from chatsim.context import TenantContext
-from chatsim.scenarios import ScenarioError, clock_start
+from chatsim.scenarios import Problems, ScenarioError, clock_start
 from chatsim.vendors.gewe.model.entities import Chatroom, Contact, Device, Member, Person, Token
 from chatsim.vendors.gewe.model.state import GeweSettings
 from chatsim.vendors.gewe.model.world import GeweWorld
@@ -65,41 +65,54 @@ def build_world(sections: Sequence[Mapping[str, Any]], ctx: TenantContext) -> Ge
     people = {wxid: Person(wxid, spec["nickname"], spec.get("uin") or ctx.ids.randint(10**8, 2**31 - 1),
                            **{k: spec[k] for k in _PERSON_KEYS if k in spec})
               for wxid, spec in _by_key(sections, "people", "wxid").items()}
+    problems = Problems()
     if settings.login_account is not None:
-        _check(people, settings.login_account, "gewe.login.wxid")
+        with problems.row():
+            _check(people, settings.login_account, "gewe.login.wxid")
     now = ctx.clock.now()
     tokens: dict[str, Token] = {}
     devices: dict[str, Device] = {}
     for value, spec in _by_key(sections, "tokens", "token").items():
-        try:
-            expires = clock_start(spec.get("expires_at"))
-        except ValueError as exc:
-            raise ScenarioError("gewe", f"gewe.tokens[{value}].expires_at", str(exc)) from None
-        token = tokens[value] = Token(value, spec.get("callback_url"), expires,
-                                      spec.get("max_devices", settings.max_devices),
-                                      spec.get("fail_device_creation", False))
-        for device_spec in spec.get("devices", []):
-            app_id, where = device_spec["appId"], f"gewe.tokens[{value}].devices[{device_spec['appId']}]"
-            if app_id in devices:
-                raise ScenarioError("gewe", where, "appId used twice")
-            wxid = device_spec.get("wxid")
-            online = device_spec.get("online", wxid is not None)
-            if wxid is not None:
-                _check(people, wxid, where + ".wxid")
-            elif online:
-                raise ScenarioError("gewe", where, "an online device needs the wxid logged in on it")
-            since = now - device_spec.get("online_for_seconds", 0) if online else None
-            reason = None if online or wxid is None else device_spec.get("offline_reason", "logout")
-            devices[app_id] = Device(app_id, value, wxid, online, since, offline_reason=reason)
-            token.devices.append(app_id)
+        with problems.row():
+            try:
+                expires = clock_start(spec.get("expires_at"))
+            except ValueError as exc:
+                raise ScenarioError("gewe", f"gewe.tokens[{value}].expires_at", str(exc)) from None
+            token = tokens[value] = Token(value, spec.get("callback_url"), expires,
+                                          spec.get("max_devices", settings.max_devices),
+                                          spec.get("fail_device_creation", False))
+            for device_spec in spec.get("devices", []):
+                with problems.row():
+                    devices[device_spec["appId"]] = _device(device_spec, value, people, devices, now)
+                    token.devices.append(device_spec["appId"])
     if settings.token_mode == "instance":
         settings = replace(settings, instance_token=_instance_token(tokens, settings, ctx))
-    rooms = _by_key(sections, "chatrooms", "chatroomId")
-    chatrooms = {room_id: _chatroom(spec, people) for room_id, spec in rooms.items()}
+    chatrooms: dict[str, Chatroom] = {}
+    for room_id, spec in _by_key(sections, "chatrooms", "chatroomId").items():
+        with problems.row():
+            chatrooms[room_id] = _chatroom(spec, people)
     world = GeweWorld(ctx, settings, people, tokens, devices, chatrooms)
-    world.contacts = _contacts(people, _by_key(sections, "people", "wxid"), now)
+    with problems.row():
+        world.contacts = _contacts(people, _by_key(sections, "people", "wxid"), now)
+    problems.check()
     ctx.clock.on_advance(lambda: world.settle(world.now()))
     return world
+
+
+def _device(spec: Mapping[str, Any], token: str, people: dict[str, Person], devices: dict[str, Device],
+            now: float) -> Device:
+    app_id, where = spec["appId"], f"gewe.tokens[{token}].devices[{spec['appId']}]"
+    if app_id in devices:
+        raise ScenarioError("gewe", where, "appId used twice")
+    wxid = spec.get("wxid")
+    online = spec.get("online", wxid is not None)
+    if wxid is not None:
+        _check(people, wxid, where + ".wxid")
+    elif online:
+        raise ScenarioError("gewe", where, "an online device needs the wxid logged in on it")
+    since = now - spec.get("online_for_seconds", 0) if online else None
+    reason = None if online or wxid is None else spec.get("offline_reason", "logout")
+    return Device(app_id, token, wxid, online, since, offline_reason=reason)
 
 
 def _chatroom(spec: dict[str, Any], people: dict[str, Person]) -> Chatroom:
