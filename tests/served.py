@@ -9,6 +9,7 @@ import contextlib
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -73,3 +74,16 @@ def _signal(proc: subprocess.Popen[bytes], number: int) -> None:
 def chatsim_argv(*args: str) -> list[str]:
     """``python -m chatsim ARGS`` with the suite's own interpreter."""
     return [sys.executable, "-m", "chatsim", *args]
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (bound, then closed): for a receiver that is not there
+    yet, or a server whose port a test must choose itself."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def serve(tmp: Path, *flags: str, cwd: Path | None = None) -> "contextlib.AbstractContextManager[Served]":
+    """``chatsim serve --quiet`` with these flags on any free port, run as ``served`` runs it."""
+    return served(chatsim_argv("serve", "--quiet", "--port", "0", *flags), tmp, cwd=cwd)

@@ -2,12 +2,12 @@
 without it; binding beyond loopback needs the token and says so."""
 
 import os
-import socket
 import subprocess
 import sys
 
 from chatsim.toolkit.http import request
 from chatsim.toolkit.server import wait_healthy
+from tests.served import free_port
 
 
 async def tenants(sim) -> list[str]:
@@ -47,12 +47,6 @@ async def test_with_an_admin_token_every_admin_call_but_health_needs_it(sim_fact
     assert (await sim.get("/_chatsim/tenants", headers={"X-Chatsim-Admin-Token": "s3cret"})).status == 200
     assert (await sim.get("/_chatsim/tenants", headers={"Authorization": "Bearer s3cret"})).status == 200
     assert (await sim.post("/gewe/v2/api/tools/getTokenId")).status == 200
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def serve(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:

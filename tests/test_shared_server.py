@@ -3,8 +3,8 @@ passes authentication; past the budget idle tenants are evicted (never ``default
 owes callbacks), failing receivers' callbacks are dead-lettered, the largest tenants are refused
 until reset; every one of those is journaled and visible in ``/_chatsim/memory``."""
 
-import socket
 
+from tests.served import free_port
 from tests.test_pipeline import APP_ID, GEWE_TOKEN, gewe
 
 STRANGER = "wxid_lilei1990"  # a person of the demo world who is not a friend yet
@@ -29,18 +29,11 @@ async def touch(sim, tenant: str):
                                                               "onlyChat": True}, tenant=tenant)
 
 
-def dead_port() -> int:
-    """A loopback port nothing listens on (bound, then closed)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def owe_callbacks(sim, tenant: str, count: int, content: str = "") -> int:
     """Point the tenant's GeWe account at a dead receiver and have strangers send it friend requests,
     until ``count`` were sent or the tenant is full; returns how many were taken."""
     resp = await sim.put(f"/_chatsim/tenants/{tenant}/scenario", params={"merge": "true"}, data=(
-        "chatsim: 1\ngewe:\n  tokens: [{token: '" + GEWE_TOKEN + f"', callback_url: 'http://127.0.0.1:{dead_port()}/cb'"
+        "chatsim: 1\ngewe:\n  tokens: [{token: '" + GEWE_TOKEN + f"', callback_url: 'http://127.0.0.1:{free_port()}/cb'"
         ", devices: [{appId: " + APP_ID + ", wxid: wxid_0xsqb3o0tsvz22, online: true}]}]\n").encode(),
         headers={"Content-Type": "application/yaml"})
     assert resp.status == 200, await resp.text()

@@ -2,19 +2,13 @@
 it (bounded loops, a few seconds each). RSS is read from /proc of a real ``chatsim serve`` process."""
 
 import asyncio
-import contextlib
-import os
-import socket
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
 import pytest
 
 from chatsim.toolkit.http import request
-from chatsim.toolkit.server import wait_healthy
+from tests.served import free_port, serve
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads RSS from /proc")
 
@@ -26,29 +20,9 @@ def rss_mib(pid: int) -> float:
     raise AssertionError("no VmRSS")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextlib.contextmanager
-def serving(*flags: str) -> Iterator[tuple[str, int]]:
-    """A real ``chatsim serve`` on a loopback port: (its URL, its pid); stopped on the way out."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "chatsim", "serve", "--quiet", "--port", str(port), *flags],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_healthy(url, timeout=30)
-        yield url, proc.pid
-    finally:
-        proc.terminate()
-        proc.wait(15)
-
-
-def test_large_bodies_do_not_grow_the_journal_past_its_budget():
-    with serving("--journal-mib", "8") as (url, pid):
+def test_large_bodies_do_not_grow_the_journal_past_its_budget(tmp_path):
+    with serve(tmp_path, "--journal-mib", "8") as server:
+        url, pid = server.url, server.proc.pid
         body = b'{"appId":"' + b"x" * (1024**2 - 20) + b'"}'  # 1 MiB: kept as 64 KiB, and at most 8 MiB in all
         headers = {"X-GEWE-TOKEN": "6c3a2b5f8e9d4c1a9b7e0f2d3c4b5a69", "Content-Type": "application/json"}
         for _ in range(20):
@@ -78,8 +52,9 @@ async def each_in_its_own_tenant(url: str, names: range, prefix: str) -> list[in
     return statuses
 
 
-def test_new_tenants_beyond_the_budget_evict_idle_ones_and_rss_stays_flat():
-    with serving("--memory-mib", "16", "--journal-mib", "2", "--tenant-idle-seconds", "0") as (url, pid):
+def test_new_tenants_beyond_the_budget_evict_idle_ones_and_rss_stays_flat(tmp_path):
+    with serve(tmp_path, "--memory-mib", "16", "--journal-mib", "2", "--tenant-idle-seconds", "0") as server:
+        url, pid = server.url, server.proc.pid
         asyncio.run(each_in_its_own_tenant(url, range(3000), "warm"))  # fills the budget, then churns
         settled = rss_mib(pid)
         statuses = asyncio.run(each_in_its_own_tenant(url, range(3000), "t"))  # 54 MiB of tenants unbounded
@@ -101,8 +76,9 @@ async def friend_requests(url: str, tenant: str, count: int) -> None:
                 await resp.read()
 
 
-def test_callbacks_to_a_dead_receiver_and_a_growing_world_stay_within_the_budget():
-    with serving("--memory-mib", "16", "--journal-mib", "2") as (url, pid):
+def test_callbacks_to_a_dead_receiver_and_a_growing_world_stay_within_the_budget(tmp_path):
+    with serve(tmp_path, "--memory-mib", "16", "--journal-mib", "2") as server:
+        url, pid = server.url, server.proc.pid
         dead = free_port()
         scenario = ("chatsim: 1\ngewe:\n  tokens: [{token: '6c3a2b5f8e9d4c1a9b7e0f2d3c4b5a69', callback_url: "
                     f"'http://127.0.0.1:{dead}/cb', devices: [{{appId: wx_wR_U4zPj2M_OTS3BCyoE4, "
@@ -137,8 +113,9 @@ async def searches(url: str, count: int) -> set[int]:
     return codes
 
 
-def test_searches_past_the_ticket_cap_keep_rss_flat():
-    with serving("--journal-mib", "2") as (url, pid):
+def test_searches_past_the_ticket_cap_keep_rss_flat(tmp_path):
+    with serve(tmp_path, "--journal-mib", "2") as server:
+        url, pid = server.url, server.proc.pid
         loaded = request("PUT", url + "/_chatsim/tenants/default/scenario?merge=true",
                          data=b"chatsim: 1\ngewe:\n  max_tickets: 500\n", headers={"Content-Type": "application/yaml"})
         assert loaded.status == 200, loaded.text

@@ -5,7 +5,6 @@ import asyncio
 import os
 import pickle
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,31 +13,10 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-from chatsim.toolkit.server import wait_healthy
+from tests.served import free_port, serve
 
 GEWE_TOKEN = "6c3a2b5f8e9d4c1a9b7e0f2d3c4b5a69"
 APP_ID = "wx_wR_U4zPj2M_OTS3BCyoE4"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start(state: Path, *flags: str) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "chatsim", "serve", "--quiet", "--port", str(port),
-                             "--state-dir", str(state), *flags], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ})
-    url = f"http://127.0.0.1:{port}"
-    wait_healthy(url, timeout=30)
-    return proc, url
-
-
-def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    proc.send_signal(sig)
-    proc.wait(15)
 
 
 def wait_for_file(path: Path, newer_than: float = 0.0, timeout: float = 10.0) -> None:
@@ -59,9 +37,9 @@ async def register(session: aiohttp.ClientSession, url: str, username: str) -> i
 async def test_users_clock_and_an_undelivered_callback_survive_a_restart(tmp_path):
     state = tmp_path / "state"
     dead = free_port()  # nothing listens there before the restart
-    proc, url = start(state)
     async with aiohttp.ClientSession() as session:
-        try:
+        with serve(tmp_path / "first", "--state-dir", str(state)) as first:
+            url = first.url
             assert await register(session, url, "kept01") == 200
             async with session.post(url + "/_chatsim/tenants/keep/clock/advance", json={"seconds": 86400}) as r:
                 moved_to = (await r.json())["now"]
@@ -77,8 +55,6 @@ async def test_users_clock_and_an_undelivered_callback_survive_a_restart(tmp_pat
             async with session.get(url + "/_chatsim/tenants/owing/callbacks",
                                    params={"status": "retrying", "wait": "10"}) as r:
                 [owed] = (await r.json())["callbacks"]
-        finally:
-            stop(proc)
         assert {p.name for p in state.iterdir()} >= {"keep.tenant", "owing.tenant"}
 
         received: list[dict] = []
@@ -94,21 +70,21 @@ async def test_users_clock_and_an_undelivered_callback_survive_a_restart(tmp_pat
         runner = web.AppRunner(receiver)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", dead).start()
-        proc, url = start(state)
         try:
-            async with session.post(url + "/_t/keep/api/loginChat",
-                                    data={"username": "kept01", "password": "123456"}) as r:
-                assert r.status == 200, "the registered user is still there"
-            async with session.get(url + "/_chatsim/tenants/keep/clock") as r:
-                assert (await r.json())["now"] >= moved_to
-            async with session.post(url + "/_chatsim/tenants/owing/clock/advance", json={"seconds": 600}) as r:
-                assert r.status == 200  # past the retry's time: the restored worker tries again
-            await asyncio.wait_for(arrived.wait(), 10)
-            async with session.get(url + "/_chatsim/tenants/owing/callbacks",
-                                   params={"status": "delivered", "wait": "10"}) as r:
-                [delivered] = (await r.json())["callbacks"]
+            with serve(tmp_path / "second", "--state-dir", str(state)) as second:
+                url = second.url
+                async with session.post(url + "/_t/keep/api/loginChat",
+                                        data={"username": "kept01", "password": "123456"}) as r:
+                    assert r.status == 200, "the registered user is still there"
+                async with session.get(url + "/_chatsim/tenants/keep/clock") as r:
+                    assert (await r.json())["now"] >= moved_to
+                async with session.post(url + "/_chatsim/tenants/owing/clock/advance", json={"seconds": 600}) as r:
+                    assert r.status == 200  # past the retry's time: the restored worker tries again
+                await asyncio.wait_for(arrived.wait(), 10)
+                async with session.get(url + "/_chatsim/tenants/owing/callbacks",
+                                       params={"status": "delivered", "wait": "10"}) as r:
+                    [delivered] = (await r.json())["callbacks"]
         finally:
-            stop(proc)
             await runner.cleanup()
     assert delivered["id"] == owed["id"] and len(delivered["attempts"]) == len(owed["attempts"]) + 1
     assert received[0]["TypeName"] == "AddMsg" and "还在吗" in str(received[0])
@@ -116,24 +92,20 @@ async def test_users_clock_and_an_undelivered_callback_survive_a_restart(tmp_pat
 
 async def test_kill_9_loses_at_most_the_last_interval(tmp_path):
     state = tmp_path / "state"
-    proc, url = start(state, "--state-interval", "0.2")
     started = time.time()
     async with aiohttp.ClientSession() as session:
-        try:
-            assert await register(session, url, "survivor") == 200
+        with serve(tmp_path / "first", "--state-dir", str(state), "--state-interval", "0.2") as first:
+            assert await register(session, first.url, "survivor") == 200
             wait_for_file(state / "keep.tenant", newer_than=started - 1)
-        finally:
-            stop(proc, signal.SIGKILL)
-        proc, url = start(state)
-        try:
-            async with session.post(url + "/_t/keep/api/loginChat",
+            os.kill(first.proc.pid, signal.SIGKILL)
+            first.proc.wait(15)
+        with serve(tmp_path / "second", "--state-dir", str(state)) as second:
+            async with session.post(second.url + "/_t/keep/api/loginChat",
                                     data={"username": "survivor", "password": "123456"}) as r:
                 assert r.status == 200
-            async with session.post(url + "/_t/keep/api/loginChat",
+            async with session.post(second.url + "/_t/keep/api/loginChat",
                                     data={"username": "nobody", "password": "123456"}) as r:
                 assert r.status != 200
-        finally:
-            stop(proc)
     assert not list(state.glob("*.tmp")), "every write was renamed into place"
 
 
@@ -152,11 +124,8 @@ def test_a_snapshot_of_another_version_is_refused_in_one_line(tmp_path):
 
 
 def test_without_a_state_dir_nothing_is_written(tmp_path):
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "chatsim", "serve", "--quiet", "--port", str(port)],
-                            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}", timeout=30)
-    finally:
-        stop(proc)
-    assert list(tmp_path.iterdir()) == []
+    work = tmp_path / "work"
+    work.mkdir()
+    with serve(tmp_path / "logs", cwd=work):
+        pass
+    assert list(work.iterdir()) == []

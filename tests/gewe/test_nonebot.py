@@ -7,7 +7,6 @@ adapter's send() and found in the conversation log."""
 
 import os
 import queue
-import socket
 import subprocess
 import threading
 from pathlib import Path
@@ -18,6 +17,7 @@ from chatsim.paths import DEMO_SCENARIO
 from chatsim.toolkit.http import request
 from chatsim.toolkit.server import ThreadedChatsim
 from tests.repo import ROOT
+from tests.served import free_port
 
 BOT_DIR = Path(__file__).parent.parent / "nonebot_bot"
 NB_PYTHON = ROOT / ".venv-nonebot" / "bin" / "python"
@@ -25,12 +25,6 @@ ROOM = "48151623420@chatroom"  # nonebot_bot/world.yaml's group of ACCOUNT and å
 ACCOUNT = "wxid_lg1mwn2ybs3y22"  # demo.yaml's login.wxid: the phone that scans a new device's QR code
 pytestmark = pytest.mark.skipif(not NB_PYTHON.exists() and not os.environ.get("CI"),
                                 reason="make test creates .venv-nonebot for this test")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Bot:

@@ -1,7 +1,6 @@
 """Helpers for running pytest (with the plugin) in a subprocess, and chatsim as a server process."""
 
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -10,14 +9,9 @@ from pathlib import Path
 import pytest
 
 from chatsim.toolkit.server import wait_healthy
+from tests.served import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def run_pytest(directory: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
