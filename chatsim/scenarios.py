@@ -30,9 +30,13 @@ class ScenarioError(Exception):
     them all in one go. ``path`` and ``problem`` are the first."""
 
     def __init__(self, source: str, path: str, problem: str, more: tuple[tuple[str, str], ...] = ()) -> None:
-        lines = [f"{source}: {where or '(top level)'}: {what}" for where, what in ((path, problem), *more)]
-        super().__init__("\n".join(lines))
         self.source, self.path, self.problem, self.more = source, path, problem, more
+        super().__init__("\n".join(f"{source}: {where or '(top level)'}: {what}" for where, what in self.pairs))
+
+    @property
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """Every (path, problem), the first one first."""
+        return ((self.path, self.problem), *self.more)
 
     def named(self, source: str) -> "ScenarioError":
         """The same problems, told as the file's (a world builder knows its vendor, not the file)."""
@@ -57,8 +61,8 @@ class Problems:
     def check(self) -> None:
         if not self.found:
             return
-        pairs = [pair for error in self.found for pair in ((error.path, error.problem), *error.more)]
-        raise ScenarioError(self.found[0].source, pairs[0][0], pairs[0][1], tuple(pairs[1:]))
+        (path, problem), *more = [pair for error in self.found for pair in error.pairs]
+        raise ScenarioError(self.found[0].source, path, problem, tuple(more))
 
 
 def yaml_path(parts: Any) -> str:
