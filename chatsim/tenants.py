@@ -222,8 +222,8 @@ class TenantRegistry:
         return journal + sum(tenant.footprint for tenant in self._tenants.values())
 
     def sweep(self, measure: int = MEASURE_PER_SWEEP, reserve: int = 0) -> int:
-        """Look at the budget: mark what was used as active, re-measure the worlds measured longest
-        ago, and give up what the module docstring says, in that order, while over (or while
+        """Look at the budget: mark what was used as active, re-measure the worlds used since that
+        are ``due``, and give up what the module docstring says, in that order, while over (or while
         ``reserve`` more bytes, for a tenant about to be made, would not fit). Returns the bytes
         used afterwards."""
         now = time.monotonic()
@@ -250,6 +250,8 @@ class TenantRegistry:
     def _largest_past(self, used: int) -> set[str]:
         """The tenants that must stop growing, largest first, until the rest fits the budget."""
         full: set[str] = set()
+        if used <= self.budget.total:
+            return full  # the usual case: no sort of every tenant
         for tenant in sorted(self._tenants.values(), key=lambda t: t.footprint, reverse=True):
             if used <= self.budget.total:
                 break
