@@ -16,6 +16,7 @@ Standard library only: bench/instructions.py runs it under a plain python3 too.
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import re
@@ -26,6 +27,7 @@ GEWE_TOKEN = "6c3a2b5f8e9d4c1a9b7e0f2d3c4b5a69"
 APP = "wx_wR_U4zPj2M_OTS3BCyoE4"
 ROOM = "34757816141@chatroom"
 FRIEND = "wxid_phyyedw9xap22"
+LILEI = "wxid_lilei1990"
 CHAT = "chatdafe234sdf3sdf"
 V1_CID = "cidDemoGroup0+MSA=="  # the demo group's openConversationId
 JSON = "application/json"
@@ -168,6 +170,20 @@ CASES: tuple[Case, ...] = (
     _gewe("group/setChatroomAnnouncement", {"chatroomId": ROOM, "content": "bench"}),
     _gewe("group/modifyChatroomName", {"chatroomId": ROOM, "chatroomName": "bench"}),
     _gewe("group/modifyChatroomNickNameForSelf", {"chatroomId": ROOM, "nickName": "bench"}),
+    _gewe("group/createChatroom", {"wxids": [FRIEND, LILEI]}, setup="befriend:lilei_1990"),
+    _gewe("group/inviteMember", {"chatroomId": ROOM, "wxids": LILEI, "reason": ""}, setup="befriend:lilei_1990",
+          once="a member already"),
+    _gewe("group/removeMember", {"chatroomId": ROOM, "wxids": "wxid_chenjing"}, once="not a member any more"),
+    _gewe("group/quitChatroom", {"chatroomId": ROOM}, once="not a member any more"),
+    _gewe("group/disbandChatroom", {"chatroomId": ROOM}, once="the group is gone"),
+    _gewe("group/modifyChatroomRemark", {"chatroomId": ROOM, "chatroomRemark": "bench"}),
+    _gewe("group/adminOperate", {"chatroomId": ROOM, "wxids": ["wxid_chenjing"], "operType": 1}),
+    _gewe("group/pinChat", {"chatroomId": ROOM, "top": True}),
+    _gewe("group/setMsgSilence", {"chatroomId": ROOM, "silence": True}),
+    _gewe("group/saveContractList", {"chatroomId": ROOM, "operType": 3}),
+    _gewe("group/getChatroomQrCode", {"chatroomId": ROOM}),
+    _gewe("group/joinRoomUsingQRCode", {"qrUrl": "{url}"}, setup="scan:", once="a member again"),
+    _gewe("group/agreeJoinRoom", {"url": "{url}"}, setup="invited:", once="the link is spent"),
     Case("gewe setFriendPermissions: no token", "gewe", "POST", "/gewe/v2/api/contacts/setFriendPermissions",
          _json({"appId": APP, "wxid": FRIEND, "onlyChat": True}), expect="error"),
     _gewe("contacts/setFriendPermissions", {"wxid": FRIEND, "onlyChat": "yes"}, ": onlyChat not a boolean",
@@ -260,6 +276,22 @@ def prepare(case: Case, port: int, tenant: str | None = None, receiver: str = ""
         _, body = _call(port, "POST", "/gewe/v2/api/message/postText", gewe,
                         json.dumps({"appId": APP, "toWxid": FRIEND, "content": "bench"}).encode())
         filled.update({key: str(body["data"][key]) for key in ("msgId", "newMsgId", "createTime")})  # type: ignore[index]
+    elif kind == "befriend":
+        _, body = _call(port, "POST", "/gewe/v2/api/contacts/search", gewe,
+                        json.dumps({"appId": APP, "contactsInfo": arg}).encode())
+        found = body["data"]
+        _call(port, "POST", "/gewe/v2/api/contacts/addContacts", gewe, json.dumps(
+            {"appId": APP, "scene": 3, "option": 2, "content": "hi", **{k: found[k] for k in ("v3", "v4")}}).encode())
+    elif kind in ("scan", "invited"):  # the account leaves its group with its QR code, or 小白 invites it back
+        in_room = json.dumps({"appId": APP, "chatroomId": ROOM}).encode()
+        if kind == "scan":
+            _, body = _call(port, "POST", "/gewe/v2/api/group/getChatroomQrCode", gewe, in_room)
+            filled["url"] = qr_url(str(body["data"]["qrBase64"]))  # type: ignore[index]
+        _call(port, "POST", "/gewe/v2/api/group/quitChatroom", gewe, in_room)
+        if kind == "invited":
+            _, body = _call(port, "POST", f"/_chatsim/tenants/{tenant}/gewe/room-invitations", {"Content-Type": JSON},
+                            json.dumps({"appId": APP, "fromWxid": FRIEND, "chatroomId": ROOM}).encode())
+            filled["url"] = str(body["url"])
     elif kind in ("qr", "logout"):
         _call(port, "POST", "/gewe/v2/api/login/logout", gewe, app)
         if kind == "qr":
@@ -268,6 +300,13 @@ def prepare(case: Case, port: int, tenant: str | None = None, receiver: str = ""
     elif kind:
         raise ValueError(f"unknown setup {case.setup!r}")
     return replace(case, tenant=tenant, filled=filled)
+
+
+def qr_url(qr_base64: str) -> str:
+    """The URL a GeWe group QR code stands for: chatsim writes it in the JPEG's comment segment."""
+    raw = base64.b64decode(qr_base64)
+    start = raw.index(b"\xff\xfe")
+    return raw[start + 4:start + 2 + int.from_bytes(raw[start + 2:start + 4], "big")].decode()
 
 
 def check(case: Case, status: int, body: object) -> str | None:

@@ -194,4 +194,4 @@ async def test_chatroom_member_list(gw):
 
 async def test_fetch_contacts_list(gw):
     data = await ok(gw, "contacts/fetchContactsList", {"appId": APP})
-    assert data == {"friends": ["wxid_friend"], "chatrooms": [ROOM], "ghs": []}
+    assert data == {"friends": ["wxid_friend", "wxid_pal1", "wxid_pal2"], "chatrooms": [ROOM], "ghs": []}

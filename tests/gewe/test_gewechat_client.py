@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from gewechat_client import GewechatClient
 
+from bench.cases import qr_url
 from tests.gewe.support import callback_problems, of_type
 
 ROOM = "34757816141@chatroom"
@@ -95,7 +96,7 @@ async def test_gewechat_client_every_other_simulated_method(sim):
         await call("upload_phone_address_list", app_id, ["13900000001"], 1)
     assert (await call("get_phone_address_list", app_id, ["13900000001"]))["data"] == [], \
         "its phones went out as wxid, so the (empty) uploaded book is listed"
-    with pytest.raises(RuntimeError, match="not implemented by chatsim: /v2/api/group/inviteMember"):
+    with pytest.raises(RuntimeError, match="已经是群成员"):
         await call("invite_member", app_id, friend, ROOM, "")
     assert (await call("delete_friend", app_id, friend))["ret"] == 200
     assert friend not in (await call("fetch_contacts_list", app_id))["data"]["friends"]
@@ -158,3 +159,38 @@ async def test_gewechat_client_group_methods(sim):
     assert (await call("modify_chatroom_nickname_for_self", DEMO_APP, "群主", ROOM))["ret"] == 200
     assert (await call("set_chatroom_announcement", DEMO_APP, ROOM, "公告"))["ret"] == 200
     assert (await call("get_chatroom_announcement", DEMO_APP, ROOM))["data"]["announcement"] == "公告"
+
+
+async def test_gewechat_client_group_membership_methods(sim):
+    """Every group method whose endpoint chatsim simulates, and what its one bug gets: agree_join_room
+    sends the invitation URL as ``chatroomName`` instead of ``url``."""
+    base = f"http://127.0.0.1:{sim.server.port}/v2/api"
+    token = (await asyncio.to_thread(GewechatClient(base, None).get_token))["data"]
+    client = GewechatClient(base, token)
+
+    def call(method, *args):
+        return asyncio.to_thread(getattr(client, method), *args)
+
+    lilei = "wxid_lilei1990"
+    found = (await call("search_contacts", DEMO_APP, "lilei_1990"))["data"]
+    assert (await call("add_contacts", DEMO_APP, 3, 2, found["v3"], found["v4"], "hi"))["ret"] == 200
+    created = (await call("create_chatroom", DEMO_APP, [DEMO_FRIEND, lilei]))["data"]
+    mine = created["chatroomId"]
+    assert created["headImgBase64"] and mine.endswith("@chatroom")
+    for method, *args in (("modify_chatroom_remark", "备注", mine), ("pin_chat", True, mine),
+                          ("set_msg_silence", True, mine), ("save_contract_list", 3, mine),
+                          ("admin_operate", mine, [lilei], 1), ("remove_member", lilei, mine),
+                          ("invite_member", lilei, mine, "回来吧")):
+        assert (await call(method, DEMO_APP, *args)) == {"ret": 200, "msg": "操作成功"}, method
+    info = (await call("get_chatroom_info", DEMO_APP, mine))["data"]
+    assert (info["remark"], info["chatRoomNotify"]) == ("备注", 0)
+    assert [m["wxid"] for m in info["memberList"]] == ["wxid_0xsqb3o0tsvz22", DEMO_FRIEND, lilei]
+    url = qr_url((await call("get_chatroom_qr_code", DEMO_APP, ROOM))["data"]["qrBase64"])
+    assert (await call("quit_chatroom", DEMO_APP, ROOM))["ret"] == 200
+    joined = (await call("join_room_using_qr_code", DEMO_APP, url))["data"]
+    assert (joined["chatroomId"], joined["html"]) == (ROOM, None)
+    with pytest.raises(RuntimeError, match="url 不可为空"):
+        await call("agree_join_room", DEMO_APP, url)
+    assert (await call("disband_chatroom", DEMO_APP, mine))["ret"] == 200
+    with pytest.raises(RuntimeError, match="你不在该群聊中"):
+        await call("get_chatroom_info", DEMO_APP, mine)

@@ -28,6 +28,14 @@ def decide_friend_request(call: WorldCall) -> Reply:
     return Reply.json({"request": as_json(request)})
 
 
+def send_room_invitation(call: WorldCall) -> Reply:
+    """A member of a group sends the account on ``appId`` an invitation link to it."""
+    world, params = call.world, call.params
+    link = world.person_invites(params["appId"], params["fromWxid"], params["chatroomId"], params.get("reason", ""))
+    world.publish(call.trace)
+    return Reply.json({"url": link.url, "expiresAt": link.expires_at})
+
+
 def list_friend_requests(call: WorldCall) -> Reply:
     world, params = call.world, call.params
     found = [as_json(r) for r in world.requests.values()
@@ -94,5 +102,5 @@ ACTIONS: dict[str, Handler] = {
     "sendFriendRequest": send_friend_request, "decideFriendRequest": decide_friend_request,
     "listFriendRequests": list_friend_requests, "goOffline": go_offline, "listCallbacks": list_callbacks,
     "scanQrCode": scan_qr_code, "confirmLogin": confirm_login, "sendMessage": send_message,
-    "listMessages": list_messages, "readFile": read_file,
+    "listMessages": list_messages, "readFile": read_file, "sendRoomInvitation": send_room_invitation,
 }

@@ -256,6 +256,26 @@ def get_chatroom_announcement(call: GeweCall) -> Reply:
     return ok(world.announcement(token, params["appId"], params["chatroomId"]))
 
 
+def done(rule: str, *fields: str) -> Handler:
+    """An operation answered 操作成功 without data: the world's ``rule`` given the token, the appId and
+    ``fields`` of the body, in that order."""
+    def run(call: GeweCall) -> Reply:
+        world, token, params = _parts(call)
+        getattr(world, rule)(token, params["appId"], *(params[name] for name in fields))
+        return DONE
+
+    return run
+
+
+def answering(rule: str, *fields: str) -> Handler:
+    """Like ``done``, answering with the ``data`` the world's ``rule`` gives."""
+    def run(call: GeweCall) -> Reply:
+        world, token, params = _parts(call)
+        return ok(getattr(world, rule)(token, params["appId"], *(params[name] for name in fields)))
+
+    return run
+
+
 def revoke_msg(call: GeweCall) -> Reply:
     world, token, params = _parts(call)
     world.revoke(token, params["appId"], params["toWxid"], str(params["msgId"]), str(params["newMsgId"]))
@@ -307,6 +327,17 @@ _BY_OPERATION: dict[str, Handler] = {
     "getChatroomInfo": get_chatroom_info, "modifyChatroomName": modify_chatroom_name,
     "modifyChatroomNickNameForSelf": modify_chatroom_nick_name_for_self,
     "setChatroomAnnouncement": set_chatroom_announcement, "getChatroomAnnouncement": get_chatroom_announcement,
+    "createChatroom": answering("create_chatroom", "wxids"),
+    "inviteMember": done("invite_member", "chatroomId", "wxids", "reason"),
+    "removeMember": done("remove_members", "chatroomId", "wxids"),
+    "quitChatroom": done("quit_chatroom", "chatroomId"), "disbandChatroom": done("disband_chatroom", "chatroomId"),
+    "modifyChatroomRemark": done("set_chatroom_remark", "chatroomId", "chatroomRemark"),
+    "adminOperate": done("admin_operate", "chatroomId", "wxids", "operType"),
+    "pinChat": done("pin_chat", "chatroomId", "top"), "setMsgSilence": done("set_msg_silence", "chatroomId", "silence"),
+    "saveContractList": done("save_contract_list", "chatroomId", "operType"),
+    "getChatroomQrCode": answering("chatroom_qr_code", "chatroomId"),
+    "agreeJoinRoom": done("agree_join_room", "url"),
+    "joinRoomUsingQRCode": answering("join_room_using_qr_code", "qrUrl"),
     "revokeMsg": revoke_msg, "downloadImage": downloader("image"), "downloadVideo": downloader("video"),
     "downloadFile": downloader("file"), "downloadVoice": downloader("voice"), "downloadCdn": download_cdn,
     "downloadEmojiMd5": downloader("emoji", "emojiMd5", "url"),

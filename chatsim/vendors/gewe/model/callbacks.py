@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from chatsim.vendors.gewe.model.entities import Contact, FriendRequest, Person, pinyin
+from chatsim.vendors.gewe.model.entities import Chatroom, Contact, FriendRequest, Person, pinyin
 
 MSG_SOURCE = "<msgsource>\n\t<bizflag>0</bizflag>\n</msgsource>\n"
 
@@ -96,6 +96,32 @@ def mod_contacts(app_id: str, account: str, friend: Person, contact: Contact, v3
         "SmallHeadImgUrl": friend.small_head_img_url, "CustomizedInfo": {"BrandFlag": 0},
         "EncryptUserName": v3, "AdditionalContactList": {"LinkedinContactItem": {}}, "ChatroomMaxCount": 0,
         "DeleteFlag": 0, "Description": "", "ChatroomStatus": 0, "Extflag": 0, "ChatRoomBusinessType": 0,
+    }
+    return envelope("ModContacts", app_id, account, data)
+
+
+def chatroom_contact(app_id: str, account: str, room: Chatroom, people: dict[str, Person],
+                     max_count: int) -> dict[str, Any]:
+    """ModContacts for a group (UserName ``…@chatroom``), pushed to each member account after the group
+    or its member list changed: the card as the account sees it (its own remark and 免打扰) with the
+    owner and NewChatroomData's member list, as WeChat's contact sync carries them."""
+    quan_pin, py_initial = pinyin(room.name)
+    remark = room.remarks.get(account, "")
+    remark_pin, remark_initial = pinyin(remark)
+    members = [{"UserName": member.wxid, "NickName": people[member.wxid].nickname,
+                "DisplayName": member.display_name, "ChatroomMemberFlag": 0} for member in room.members.values()]
+    data = {
+        "UserName": {"string": room.id}, "NickName": _text(room.name), "PyInitial": _text(py_initial),
+        "QuanPin": _text(quan_pin), "Sex": 0, "ImgBuf": {"iLen": 0}, "BitMask": 4294967295, "BitVal": 2,
+        "ImgFlag": 1, "Remark": _text(remark), "RemarkPyinitial": _text(remark_initial),
+        "RemarkQuanPin": _text(remark_pin), "ContactType": 0, "RoomInfoCount": 0, "DomainList": [{}],
+        "ChatRoomNotify": 0 if account in room.silenced else 1, "AddContactScene": 0, "PersonalCard": 0,
+        "HasWeiXinHdHeadImg": 0, "VerifyFlag": 0, "Level": 0, "Source": 0, "ChatRoomOwner": room.owner,
+        "WeiboFlag": 0, "AlbumStyle": 0, "AlbumFlag": 0, "SnsUserInfo": {"SnsFlag": 0, "SnsBgobjectId": 0},
+        "SmallHeadImgUrl": "", "NewChatroomData": {"MemberCount": len(members), "ChatRoomMember": members,
+                                                   "InfoMask": 0},
+        "ChatroomMaxCount": max_count, "ChatroomAccessType": 0, "ChatroomStatus": 0, "ChatRoomBusinessType": 0,
+        "DeleteFlag": 0, "Description": "", "Extflag": 0,
     }
     return envelope("ModContacts", app_id, account, data)
 

@@ -3,6 +3,7 @@
 chatsim's placeholder CDN keys. Media is never fetched, so sizes are the caller's or derived.
 """
 
+import base64
 import hashlib
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -124,3 +125,13 @@ def msg_source(ats: list[str], members: int) -> str:
         return MSG_SOURCE
     at_list = f"\t<atuserlist><![CDATA[{','.join(ats)}]]></atuserlist>\n" if ats else ""
     return f"<msgsource>\n{at_list}\t<silence>0</silence>\n\t<membercount>{members}</membercount>\n</msgsource>\n"
+
+
+def jpeg_base64(seed: str, comment: str = "") -> str:
+    """A placeholder JPEG (its start and end markers around seeded bytes), base64 as GeWe hands out
+    head images and QR codes; the same seed gives the same image. ``comment`` goes in a COM segment:
+    a group QR code carries the URL it stands for there, since chatsim draws no real QR code."""
+    body = hashlib.sha256(seed.encode()).digest() * 8
+    text = comment.encode()
+    com = b"\xff\xfe" + (len(text) + 2).to_bytes(2, "big") + text if text else b""
+    return base64.b64encode(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + com + body + b"\xff\xd9").decode()

@@ -113,6 +113,25 @@ class Chatroom:
     announcement: str = ""
     announcement_editor: str = ""
     announcement_time: int = 0
+    # What each member account set for itself only: its private remark, pinned, 免打扰, saved to contacts.
+    remarks: dict[str, str] = field(default_factory=dict)
+    pinned: list[str] = field(default_factory=list)
+    silenced: list[str] = field(default_factory=list)
+    saved: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class RoomLink:
+    """A way into a group by URL: an invitation link for one invitee (inviteMember into a group of
+    more than 40) or the group's QR code (anyone who scans it), each expiring on the virtual clock."""
+
+    url: str
+    kind: str  # invite | qr
+    chatroom: str
+    sharer: str  # who invited, or whose QR code it is
+    expires_at: float
+    invitee: str = ""
+    used: bool = False
 
 
 @dataclass(slots=True)

@@ -25,9 +25,12 @@ class GroupRules(MediaRules):
         me = self.account(token, app_id, INFO_FAILED)
         room = self.room_of(me, chatroom_id, INFO_FAILED)
         quan_pin, py_initial = pinyin(room.name)
+        remark = room.remarks.get(me, "")
+        remark_pin, remark_initial = pinyin(remark)
         members = self.member_list(token, app_id, chatroom_id)["memberList"]
         return {"chatroomId": room.id, "nickName": room.name, "pyInitial": py_initial, "quanPin": quan_pin,
-                "sex": 0, "remark": None, "remarkPyInitial": None, "remarkQuanPin": None, "chatRoomNotify": 1,
+                "sex": 0, "remark": remark or None, "remarkPyInitial": remark_initial or None,
+                "remarkQuanPin": remark_pin or None, "chatRoomNotify": 0 if me in room.silenced else 1,
                 "chatRoomOwner": room.owner, "smallHeadImgUrl": "", "memberList": members}
 
     def rename_chatroom(self, token: Token, app_id: str, chatroom_id: str, name: str) -> None:
@@ -56,10 +59,13 @@ class GroupRules(MediaRules):
         return {"announcement": room.announcement, "announcementEditor": room.announcement_editor or None,
                 "publishTime": room.announcement_time or None}
 
-    def system_text(self, room: Chatroom, text_for: Any) -> None:
-        """One 10000 system text per member account, worded for that member, all one NewMsgId."""
+    def system_text(self, room: Chatroom, text_for: Any, members: Any = None) -> None:
+        """One 10000 system text per member account (of ``members``, default all), worded for that
+        member (``text_for`` answers None for one WeChat tells nothing), all one NewMsgId."""
         ids = self.message_ids()
-        for wxid in room.members:
+        for wxid in list(room.members if members is None else members):
             text = text_for(wxid)
+            if text is None:
+                continue
             self.emit_to(wxid, lambda app, wxid=wxid, text=text: callbacks.add_msg(
                 app, wxid, room.id, wxid, 10000, text, ids, content.MSG_SOURCE, None, status=4))

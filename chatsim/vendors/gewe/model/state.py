@@ -22,6 +22,7 @@ from chatsim.vendors.gewe.model.entities import (
     FriendRequest,
     Message,
     Person,
+    RoomLink,
     Ticket,
     Token,
     as_json,
@@ -81,6 +82,7 @@ class WorldState:
         self.phone_books: dict[str, list[str]] = {}  # account -> the phone numbers it uploaded
         self.messages: deque[Message] = deque(maxlen=settings.max_messages)
         self.files: dict[str, dict[str, Any]] = {}  # download names handed out -> what they stand for
+        self.room_links: dict[str, RoomLink] = {}  # invitation links and group QR codes, by URL
         per_minute = settings.risk_per_minute
         self.risk_window = None if per_minute is None else SlidingWindow(per_minute, 60.0)
         self.risk_spacing = None if per_minute is None else Spacing(settings.risk_spacing)
@@ -188,4 +190,5 @@ class WorldState:
             "phone_books": {owner: list(phones) for owner, phones in self.phone_books.items()},
             "messages": [message_json(message) for message in self.messages],
             "files": [{"name": name, **entry} for name, entry in self.files.items()],
+            "room_links": [as_json(link) for link in self.room_links.values()],
         }

@@ -3,11 +3,11 @@
 from chatsim.contract import Refused
 from chatsim.vendors.gewe.model.entities import Device, FriendRequest
 from chatsim.vendors.gewe.model.friends import FriendRules
-from chatsim.vendors.gewe.model.groups import GroupRules
 from chatsim.vendors.gewe.model.login import LoginRules
+from chatsim.vendors.gewe.model.membership import MembershipRules
 
 
-class GeweWorld(LoginRules, FriendRules, GroupRules):
+class GeweWorld(LoginRules, FriendRules, MembershipRules):
     def online_device(self, app_id: str) -> Device:
         device = self.devices.get(app_id)
         if device is None:
