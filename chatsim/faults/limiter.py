@@ -1,7 +1,8 @@
 """A counting window on a virtual clock, with a penalty: the one rate limiter chatsim has.
 
 Pure and small on purpose, so that whatever needs a vendor's limit shares it: the fault rules
-(``rate_limit``) here, GeWe's risk control (40 messages a minute per account) on its own branch.
+(``rate_limit``) here, and GeWe's risk control (40 messages a minute per account, a second between
+different people).
 A caller keeps one ``WindowLimiter`` per limit, asks ``hit(key, now)`` once per counted event and
 gets ``None`` (allowed, counted) or a ``Throttle`` that says what the vendor's answer needs: the
 window that overflowed and when the penalty ends. Time is whatever clock the caller reads (a
@@ -64,6 +65,11 @@ class WindowLimiter:
     def _throttle(self, key: str, window: _Window) -> Throttle:
         return Throttle(key, self.requests, self.per_seconds, window.start, window.start + self.per_seconds,
                         window.until)
+
+    def reset(self, key: str) -> None:
+        """Forget ``key``'s window: its next event opens a new one (GeWe's risk control starts an
+        account afresh once it has taken it offline)."""
+        self._windows.pop(key, None)
 
     def counts(self) -> dict[str, int]:
         """Events counted in each key's current window (for the admin API's counters)."""

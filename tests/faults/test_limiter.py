@@ -20,3 +20,10 @@ def test_an_unused_window_simply_expires():
     assert limiter.hit("k", 0) is None
     assert limiter.hit("k", 1) is None
     assert limiter.hit("k", 1.5) == Throttle("k", 1, 1, 1, 2, 2)
+
+
+def test_reset_forgets_a_key_and_its_penalty():
+    limiter = WindowLimiter(requests=1, per_seconds=10, penalty_seconds=60)
+    assert limiter.hit("k", 0) is None and limiter.hit("k", 1) is not None
+    limiter.reset("k")
+    assert limiter.hit("k", 2) is None and limiter.counts() == {"k": 1}

@@ -283,3 +283,14 @@ async def test_revoke_reads_numbers_as_the_strings_the_doc_sends(gw):
     body = {"appId": APP, "toWxid": FRIEND, "msgId": data["msgId"], "newMsgId": data["newMsgId"],
             "createTime": data["createTime"]}
     assert await gewe(gw, "message/revokeMsg", body) == {"ret": 200, "msg": "操作成功"}
+
+
+async def test_risk_control_measures_the_gap_from_the_last_send(sim_factory, tmp_path):
+    """A repeat to the same person is fine at any pace, and restarts the second before someone else."""
+    sim = await sim_factory(risky(tmp_path, 40))
+    await ok(sim, "message/postText", {"appId": APP, "toWxid": FRIEND, "content": "一"})
+    await advance(sim, 0.5)
+    await ok(sim, "message/postText", {"appId": APP, "toWxid": FRIEND, "content": "二"})
+    await advance(sim, 0.7)
+    answer = await gewe(sim, "message/postText", {"appId": APP, "toWxid": ROOM, "content": "三"})
+    assert answer["data"] == {"code": "-1", "msg": "微信已离线"}

@@ -63,15 +63,21 @@ class MessageRules(ContactRules):
         return [wxid for wxid in wanted if wxid in room.members or (wxid == AT_ALL and manager)]
 
     def _risk_control(self, device: Device, to: str) -> None:
-        """Past WeChat's limits the account is taken offline (Offline pushed) and the send fails."""
+        """Past WeChat's limits the account is taken offline (Offline pushed) and the send fails: more
+        than the minute's sends, or a send to someone else within ``risk_spacing`` seconds of the last
+        one (a send to the same person restarts that window, so the gap is from the last send)."""
         window, spacing = self.risk_window, self.risk_spacing
         if window is None or spacing is None:
             return
         me, now = device.wxid or "", self.now()
-        if window.admit(me, now) and spacing.admit(me, to, now):
+        if self.risk_last.get(me) == to:
+            spacing.reset(me)
+        if window.hit(me, now) is None and spacing.hit(me, now) is None:
+            self.risk_last[me] = to
             return
         window.reset(me)
         spacing.reset(me)
+        self.risk_last.pop(me, None)
         self.go_offline(device, "risk")
         raise GeweError(SEND_FAILED, "-1", OFFLINE)
 

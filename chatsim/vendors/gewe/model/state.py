@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chatsim.context import TenantContext
-from chatsim.ratelimit import SlidingWindow, Spacing
+from chatsim.faults.limiter import WindowLimiter
 from chatsim.trace import Trace
 from chatsim.vendors.gewe.errors import DEVICE_MISSING, OFFLINE, GeweError
 from chatsim.vendors.gewe.model import callbacks
@@ -83,9 +83,12 @@ class WorldState:
         self.messages: deque[Message] = deque(maxlen=settings.max_messages)
         self.files: dict[str, dict[str, Any]] = {}  # download names handed out -> what they stand for
         self.room_links: dict[str, RoomLink] = {}  # invitation links and group QR codes, by URL
+        # Risk control on the faults' limiter: a window of sends a minute per account, and one of a
+        # single send per ``risk_spacing`` seconds that a send to the same person restarts.
         per_minute = settings.risk_per_minute
-        self.risk_window = None if per_minute is None else SlidingWindow(per_minute, 60.0)
-        self.risk_spacing = None if per_minute is None else Spacing(settings.risk_spacing)
+        self.risk_window = None if per_minute is None else WindowLimiter(per_minute, 60.0)
+        self.risk_spacing = None if per_minute is None else WindowLimiter(1, settings.risk_spacing)
+        self.risk_last: dict[str, str] = {}  # account -> whom it sent to last, while risk control is on
 
     # --- lookups -------------------------------------------------------------------------------
 
