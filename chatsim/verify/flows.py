@@ -35,6 +35,7 @@ class Step:
     doc: str
     request: dict[str, Any]
     expect: dict[str, Any]
+    messages: dict[str, Any] | None = None  # a conversation-log expectation instead of a request
 
 
 @dataclass
@@ -76,7 +77,8 @@ def load(path: Path) -> Flow:
     if errors:
         first = jsonschema.exceptions.best_match(errors)
         raise FlowError(source, yaml_path(first.absolute_path), first.message)
-    steps = [Step(s["name"], s.get("doc", ""), s["request"], s.get("expect", {})) for s in doc["steps"]]
+    steps = [Step(s["name"], s.get("doc", ""), s.get("request", {}), s.get("expect", {}), s.get("messages"))
+             for s in doc["steps"]]
     flow = Flow(doc["flow"], source, doc.get("vendor"), doc.get("code_field"), doc.get("vars", {}),
                 doc.get("headers", {}), steps)
     _check_references(flow, doc)
@@ -90,7 +92,8 @@ def _check_references(flow: Flow, doc: dict[str, Any]) -> None:
     for index, step in enumerate(flow.steps):
         if step.name in seen:
             raise FlowError(flow.source, f"steps[{index}].name", f"{step.name!r} is used by an earlier step")
-        for where, text in _strings({"request": step.request, "expect": step.expect}, [f"steps[{index}]"]):
+        parts = {"request": step.request, "expect": step.expect, "messages": step.messages or {}}
+        for where, text in _strings(parts, [f"steps[{index}]"]):
             _check_names(flow, where, text, seen)
         seen.add(step.name)
 
