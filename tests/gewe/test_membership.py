@@ -288,7 +288,7 @@ async def test_qr_code_joins_for_seven_days(gw):
     await ok(gw, "group/quitChatroom", {"appId": OTHER_APP, "chatroomId": ROOM}, OTHER_TOKEN)
     joined = await ok(gw, "group/joinRoomUsingQRCode", {"appId": OTHER_APP, "qrUrl": url}, OTHER_TOKEN)
     assert joined == {"chatroomName": "测试群", "html": None, "chatroomId": ROOM}
-    assert "\"另一个号\"通过扫描\"朝夕。\"分享的二维码加入群聊" in await system_texts(gw, APP)
+    assert "\"另一个号\"通过扫描你分享的二维码加入群聊" in await system_texts(gw, APP)
     assert "你通过扫描\"朝夕。\"分享的二维码加入群聊" in await system_texts(gw, OTHER_APP)
     await ok(gw, "group/quitChatroom", {"appId": OTHER_APP, "chatroomId": ROOM}, OTHER_TOKEN)
     await advance(gw, 7 * 86400)
@@ -296,6 +296,15 @@ async def test_qr_code_joins_for_seven_days(gw):
     assert expired == failure("扫码进群失败", "该二维码已失效")
     bogus = await gewe(gw, "group/joinRoomUsingQRCode", {"appId": OTHER_APP, "qrUrl": "https://x/"}, OTHER_TOKEN)
     assert bogus == failure("扫码进群失败", "该二维码已失效")
+
+
+async def test_a_link_still_opens_after_its_sharer_left(gw):
+    """Whoever shared the code may have left: the others are told its name all the same."""
+    qr = await ok(gw, "group/getChatroomQrCode", {"appId": APP, "chatroomId": ROOM})
+    await ok(gw, "group/quitChatroom", {"appId": APP, "chatroomId": ROOM})
+    await ok(gw, "group/quitChatroom", {"appId": OTHER_APP, "chatroomId": ROOM}, OTHER_TOKEN)
+    await ok(gw, "group/joinRoomUsingQRCode", {"appId": OTHER_APP, "qrUrl": qr_url(qr["qrBase64"])}, OTHER_TOKEN)
+    assert "你通过扫描\"朝夕。\"分享的二维码加入群聊" in await system_texts(gw, OTHER_APP)
 
 
 async def test_qr_code_rules(big):

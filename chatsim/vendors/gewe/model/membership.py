@@ -291,12 +291,15 @@ class MembershipRules(GroupRules):
             room.members[wxid] = Member(wxid, inviter=inviter)
         nick = {wxid: self.people[wxid].nickname for wxid in room.members}
         names = _quoted(nick[wxid] for wxid in joined)
-        sharer = nick[inviter]
+        sharer = self.people[inviter].nickname  # who may have left the group since
 
         def text_for(wxid: str) -> str:
             if by_qr:
-                who = "你" if wxid in joined else names
-                return f"{who}通过扫描\"{sharer}\"分享的二维码加入群聊"
+                if wxid in joined:
+                    return f"你通过扫描\"{sharer}\"分享的二维码加入群聊"
+                if wxid == inviter:
+                    return f"{names}通过扫描你分享的二维码加入群聊"
+                return f"{names}通过扫描\"{sharer}\"分享的二维码加入群聊"
             if wxid == inviter:
                 return f"你邀请{names}加入了群聊"
             if wxid in joined:
