@@ -18,7 +18,7 @@ from chatsim.vendors.dingtalk import admin, handlers, handlers_v1
 from chatsim.vendors.dingtalk.errors import TOPAPI, DingTalkErrors
 from chatsim.vendors.dingtalk.errors_v1 import V1_PREFIX
 from chatsim.vendors.dingtalk.faults import DingTalkFaults
-from chatsim.vendors.dingtalk.model import App, DingTalkWorld
+from chatsim.vendors.dingtalk.model.world import App, DingTalkWorld
 from chatsim.vendors.dingtalk.scenario import build_world
 
 SPEC = SPECS_DIR / "dingtalk.yaml"

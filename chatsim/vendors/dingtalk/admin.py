@@ -2,7 +2,7 @@
 has no read-back in the real API, so tests read chats here."""
 
 from chatsim.contract import Call, Handler, Refused, Reply
-from chatsim.vendors.dingtalk.model import DingTalkWorld
+from chatsim.vendors.dingtalk.model.world import DingTalkWorld
 
 WorldCall = Call[DingTalkWorld, None]
 

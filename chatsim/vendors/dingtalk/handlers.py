@@ -11,7 +11,7 @@ from chatsim.validation import parse_body
 from chatsim.vendors.dingtalk import errors, handlers_v1
 from chatsim.vendors.dingtalk.errors import INVALID_CHATID_LEGACY, INVALID_CHATID_TOPAPI, TOPAPI_HEADERS
 from chatsim.vendors.dingtalk.errors_v1 import V1_PREFIX
-from chatsim.vendors.dingtalk.model import FLAGS, App, DingTalkWorld
+from chatsim.vendors.dingtalk.model.world import FLAGS, App, DingTalkWorld
 
 DingTalkCall = Call[DingTalkWorld, App]
 FORM = "application/x-www-form-urlencoded"

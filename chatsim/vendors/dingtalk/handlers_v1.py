@@ -13,7 +13,7 @@ from multidict import istr
 from chatsim.contract import Call, Handler, Reply
 from chatsim.vendors.dingtalk import errors_v1
 from chatsim.vendors.dingtalk.errors_v1 import INVALID_AUTHENTICATION, INVALID_CLIENT, invalid, missing
-from chatsim.vendors.dingtalk.model import FLAGS, App, Chat, DingTalkWorld
+from chatsim.vendors.dingtalk.model.world import FLAGS, App, Chat, DingTalkWorld
 
 V1Call = Call[DingTalkWorld, App]
 TOKEN_HEADER = istr("x-acs-dingtalk-access-token")

@@ -7,7 +7,7 @@ from typing import Any
 
 from chatsim.context import TenantContext
 from chatsim.scenarios import Problems, ScenarioError
-from chatsim.vendors.dingtalk.model import FLAGS, NORMAL, App, Chat, DingTalkWorld, Org
+from chatsim.vendors.dingtalk.model.world import FLAGS, NORMAL, App, Chat, DingTalkWorld, Org
 
 
 def build_world(sections: Sequence[Mapping[str, Any]], ctx: TenantContext) -> DingTalkWorld:
