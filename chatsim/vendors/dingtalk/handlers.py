@@ -11,13 +11,15 @@ from chatsim.validation import parse_body
 from chatsim.vendors.dingtalk import errors, handlers_v1
 from chatsim.vendors.dingtalk.errors import INVALID_CHATID_LEGACY, INVALID_CHATID_TOPAPI, TOPAPI_HEADERS
 from chatsim.vendors.dingtalk.errors_v1 import V1_PREFIX
+from chatsim.vendors.dingtalk.model.robots import Robot
 from chatsim.vendors.dingtalk.model.world import FLAGS, App, DingTalkWorld
 
 DingTalkCall = Call[DingTalkWorld, App]
+RobotCall = Call[DingTalkWorld, Robot]
 FORM = "application/x-www-form-urlencoded"
 
 
-def authenticate(call: DingTalkCall) -> App | None:
+def authenticate(call: Call[DingTalkWorld, Any]) -> App | Robot | None:
     """The gateway's checks, in its order: token, the app's permission, then the body's format
     (v1.0 has a gateway of its own)."""
     if call.path.startswith(V1_PREFIX):
@@ -25,6 +27,8 @@ def authenticate(call: DingTalkCall) -> App | None:
     op = call.op
     if op is None or op.spec.get("x-dingtalk-tokenless"):
         return None
+    if op.spec.get("x-dingtalk-robot"):
+        return _robot(call)
     permission = op.spec.get("x-dingtalk-permission")
     topapi = errors.is_topapi(op.path)
     world = call.world
@@ -39,6 +43,16 @@ def authenticate(call: DingTalkCall) -> App | None:
     if op.body_media and call.raw and call.request.content_type not in op.body_media:
         raise errors.BAD_CONTENT_TYPE if topapi else errors.NEEDS_JSON
     return app
+
+
+def _robot(call: DingTalkCall) -> Robot:
+    """A custom robot's gateway: its own token, its IP allow-list and signature, then a JSON body."""
+    query = call.request.query
+    robot = call.world.robots.get(query.get("access_token"))
+    robot.check_security(call.request.remote, query.get("timestamp"), query.get("sign"), call.now)
+    if not call.raw or call.request.content_type != "application/json":
+        raise errors.ROBOT_NEEDS_JSON
+    return robot
 
 
 def _form_token(call: DingTalkCall) -> str | None:
@@ -97,7 +111,12 @@ def chat_update(call: DingTalkCall) -> Reply:
     return legacy_ok()
 
 
+def robot_send(call: RobotCall) -> Reply:
+    call.world.robot_send(call.principal, call.body, len(call.raw))
+    return legacy_ok()
+
+
 HANDLERS: dict[str, Handler] = {
     "gettoken": gettoken, "friendswitchUpdate": friendswitch_update, "updateGroupNick": update_group_nick,
-    "chatCreate": chat_create, "chatGet": chat_get, "chatUpdate": chat_update,
+    "chatCreate": chat_create, "chatGet": chat_get, "chatUpdate": chat_update, "robotSend": robot_send,
 }

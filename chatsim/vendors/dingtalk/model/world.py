@@ -5,15 +5,17 @@ uses; which family shape they get (bare, request_id, 88-wrapped) is the renderer
 the same rule answers differently on ``/topapi`` and on the legacy paths.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from chatsim.context import TenantContext
 from chatsim.contract import SimError
 from chatsim.vendors.dingtalk.errors import DingTalkError, TokenErrors
+from chatsim.vendors.dingtalk.model.robots import NO_SUCH_TOKEN, Robot, RobotRefused, Robots, check_settings
 
 TOKEN_TTL = 7200.0
+MESSAGE_LOG_SIZE = 1_000  # each robot's and each chat's message log keeps its newest this many
 FLAGS = ("showHistoryType", "searchable", "validationType", "mentionAllAuthority", "managementType",
          "chatBannedType")
 # v1.0's scene-group management_options spell the same flags in snake_case
@@ -58,6 +60,7 @@ class Org:
     corp_id: str
     name: str
     users: dict[str, str] = field(default_factory=dict)
+    mobiles: dict[str, str] = field(default_factory=dict)  # userid -> mobile, for a robot's atMobiles
 
 
 @dataclass(slots=True)
@@ -103,6 +106,7 @@ class DingTalkWorld:
         self.token_ttl = TOKEN_TTL
         self.token_errors = TokenErrors()
         self.forbidden_words: tuple[str, ...] = ()
+        self.robots = Robots(MESSAGE_LOG_SIZE)
 
     # --- tokens -------------------------------------------------------------------------------
 
@@ -222,15 +226,44 @@ class DingTalkWorld:
             raise FORBIDDEN_CONTENT
         chat.group_nicks[userid] = nick
 
+    # --- custom robots ------------------------------------------------------------------------
+
+    def new_robot(self, corp_id: str, chatid: str, name: str | None, access_token: str | None,
+                  keywords: Sequence[str], secret: str | None, ips: Sequence[str]) -> Robot:
+        """A robot of ``corp_id`` posting into its chat ``chatid`` (not yet added: ``robots.add``)."""
+        chat = self.chats.get(chatid)
+        if chat is None or chat.corp_id != corp_id:
+            raise RobotRefused("chatid", f"no chat {chatid} in org {corp_id}", 404)
+        token = access_token or self.ctx.ids.hex(64)
+        if token in self.robots.by_token:
+            raise RobotRefused("access_token", "already the token of another robot", 409)
+        check_settings(tuple(keywords), secret, tuple(ips))
+        return Robot(token, name or "自定义机器人", chatid, tuple(keywords), secret, tuple(ips),
+                     created_at=self.ctx.clock.now())
+
+    def robot_send(self, robot: Robot, body: Mapping[str, Any], raw_size: int) -> dict[str, Any]:
+        """A robot's message into its chat (the keywords, the shape and the rate limit checked)."""
+        chat = self.chats[robot.chatid]
+        if chat.status != NORMAL:  # a dissolved group takes its robots with it
+            raise NO_SUCH_TOKEN
+        return self.robots.send(robot, body, raw_size, chat.members, self.orgs[chat.corp_id].mobiles,
+                                self.ctx.clock.now())
+
     def dump(self) -> dict[str, Any]:
         now = self.ctx.clock.now()
         return {
             "orgs": [{"corpId": org.corp_id, "name": org.name,
-                      "users": [{"userid": uid, "name": name} for uid, name in org.users.items()],
+                      "users": [{"userid": uid, "name": name, **_mobile(org, uid)} for uid, name in org.users.items()],
                       "apps": [{"appkey": a.appkey, "name": a.name, "permissions": sorted(a.permissions)}
                                for a in self.apps.values() if a.corp_id == org.corp_id]}
                      for org in self.orgs.values()],
             "tokens": [{"appkey": t.appkey, "access_token": t.value, "expires_at": t.expires_at,
                         "expired": t.expires_at <= now} for t in self.live.values()],
             "chats": [chat.dump() for chat in self.chats.values()],
+            "robots": [robot.dump() for robot in self.robots.by_token.values()],
         }
+
+
+def _mobile(org: Org, userid: str) -> dict[str, str]:
+    mobile = org.mobiles.get(userid)
+    return {"mobile": mobile} if mobile else {}
