@@ -183,6 +183,7 @@ CASES: tuple[Case, ...] = (
                                                   "useridlist": ["manager4220", "user123"]}),
     _ding("chat/get", "GET", "/chat/get", query=f"&chatid={CHAT}"),
     _ding("chat/update", "POST", "/chat/update", {"chatid": CHAT, "name": "bench"}),
+    _ding("chat/send", "POST", "/chat/send", {"chatid": CHAT, "msgtype": "text", "text": {"content": "bench"}}),
     Case("dingtalk robot/send", "dingtalk", "POST", f"/robot/send?access_token={ROBOT}",
          _json({"msgtype": "text", "text": {"content": "构建成功"}}), once="130101 send too fast: 20 a minute"),
     Case("dingtalk friendswitch/update: bad token", "dingtalk", "POST",

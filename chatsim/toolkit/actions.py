@@ -65,6 +65,10 @@ class DingTalkActions(VendorHandle):
         API has no way to read back."""
         return dict(self.getChat(chatid=chatid))
 
+    def chat_messages(self, chatid: str, **filters: Any) -> list[dict[str, Any]]:
+        """What apps sent into the chat through /chat/send, oldest first (filters: msgtype, sender, since)."""
+        return list(self.listChatMessages(chatid=chatid, **filters)["messages"])
+
     def create_robot(self, chatid: str, keywords: list[str] | None = None, secret: str | None = None,
                      ips: list[str] | None = None, name: str | None = None,
                      access_token: str | None = None) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from dingtalkchatbot.chatbot import ActionCard, CardItem, DingtalkChatbot, FeedL
 
 from chatsim.vendors.dingtalk.model.robots import sign
 from tests.conftest import load_scenario
-from tests.dingtalk.support import CHATID, advance
+from tests.dingtalk.support import CHATID, SMALL_LOGS, advance
 
 DEMO_ROBOT = "5f0a9d2c7b1e4f3a8c6d0e9b2a7f4c1d3e8b6a0f9c2d7e4b1a3f8c6d0e9b2a7f"  # keyword 构建
 SECRET = "SEC" + "ab12" * 16
@@ -158,16 +158,7 @@ async def test_message_shape_errors(sim):
 
 
 async def test_robots_come_from_the_scenario_and_their_log_is_bounded(sim):
-    await load_scenario(sim, "small", """
-chatsim: 1
-dingtalk:
-  message_log_size: 2
-  orgs:
-    - corpId: dingsmall
-      users: [{userid: u1, mobile: '13900000001'}, {userid: u2}]
-      chats: [{chatid: chatsmall, name: Small, owner: u1, useridlist: [u1, u2]}]
-      robots: [{access_token: smalltoken, chatid: chatsmall, keywords: [ci]}]
-""")
+    await load_scenario(sim, "small", SMALL_LOGS)
     bot = DingtalkChatbot(webhook(sim, "smalltoken", "small"))
     for n in range(3):
         assert await send(bot, "send_text", f"ci {n}", at_mobiles=["13900000001", "13900000009"]) == OK

@@ -16,6 +16,17 @@ def get_chat(call: WorldCall) -> Reply:
     return Reply.json(chat.dump())
 
 
+def list_chat_messages(call: WorldCall) -> Reply:
+    """What apps sent into the chat (``/chat/send``), its newest ``message_log_size``, oldest first."""
+    chat = call.world.chats.get(call.path_params["chatid"])
+    if chat is None:
+        raise Refused(f"no DingTalk chat {call.path_params['chatid']} in tenant {call.tenant_name}", 404)
+    params = call.params
+    found = [message for message in chat.messages if params.get("msgtype") in (None, message["msgtype"])
+             and params.get("sender") in (None, message["sender"]) and message["sent_at"] >= params.get("since", 0)]
+    return Reply.json({"count": len(found), "messages": found})
+
+
 def list_chats(call: WorldCall) -> Reply:
     corp_id = call.params.get("corpId")
     chats = [chat.dump() for chat in call.world.chats.values() if corp_id in (None, chat.corp_id)]
@@ -56,5 +67,6 @@ def list_robot_messages(call: WorldCall) -> Reply:
     return Reply.json({"count": len(found), "messages": found})
 
 
-ACTIONS: dict[str, Handler] = {"getChat": get_chat, "listChats": list_chats, "createRobot": create_robot,
+ACTIONS: dict[str, Handler] = {"getChat": get_chat, "listChats": list_chats, "listChatMessages": list_chat_messages,
+                               "createRobot": create_robot,
                                "listRobots": list_robots, "listRobotMessages": list_robot_messages}

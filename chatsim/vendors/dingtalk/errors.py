@@ -60,6 +60,10 @@ LEGACY_DENIED_MSG = {"chatCreate": "需要授权"}
 # operationId -> field -> violated rule -> the error; "*" is the fallback at either level.
 VIOLATIONS: dict[str, dict[str, dict[str, DingTalkError]]] = {
     "robotSend": {"body": {"*": ROBOT_NEEDS_JSON}},
+    "chatSend": {
+        "body": {"*": NEEDS_JSON},
+        "chatid": {"required": DingTalkError(49000, "需要chatid"), "*": INVALID_CHATID_LEGACY},
+    },
     "friendswitchUpdate": {
         "chatid": {"required": EMPTY, "*": INVALID_CHATID_TOPAPI},
         "is_prohibit": {"required": EMPTY, "*": PARAM_ERROR},

@@ -111,6 +111,12 @@ def chat_update(call: DingTalkCall) -> Reply:
     return legacy_ok()
 
 
+def chat_send(call: DingTalkCall) -> Reply:
+    chat = call.world.chat_of(call.principal, call.params["chatid"], INVALID_CHATID_LEGACY)
+    message = call.world.send_to_chat(chat, call.principal, call.body)
+    return legacy_ok(messageId=message["messageId"])
+
+
 def robot_send(call: RobotCall) -> Reply:
     call.world.robot_send(call.principal, call.body, len(call.raw))
     return legacy_ok()
@@ -118,5 +124,6 @@ def robot_send(call: RobotCall) -> Reply:
 
 HANDLERS: dict[str, Handler] = {
     "gettoken": gettoken, "friendswitchUpdate": friendswitch_update, "updateGroupNick": update_group_nick,
-    "chatCreate": chat_create, "chatGet": chat_get, "chatUpdate": chat_update, "robotSend": robot_send,
+    "chatCreate": chat_create, "chatGet": chat_get, "chatUpdate": chat_update, "chatSend": chat_send,
+    "robotSend": robot_send,
 }

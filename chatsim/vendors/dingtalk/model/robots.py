@@ -18,6 +18,7 @@ from typing import Any
 
 from chatsim.faults.limiter import WindowLimiter
 from chatsim.vendors.dingtalk.errors import DingTalkError
+from chatsim.vendors.dingtalk.model.messages import has_items, is_text
 
 SECURITY = 310000
 NO_SUCH_TOKEN = DingTalkError(300001, "token is not exist")
@@ -157,7 +158,7 @@ def check_message(body: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         raise missing(msgtype, required[0], 400002 + number * 100)
     for index, name in enumerate(required):
         value = content.get(name)
-        if name == "links" and not _items(value, FEED_LINK) or name != "links" and not _text(value):
+        if name == "links" and not has_items(value, FEED_LINK) or name != "links" and not is_text(value):
             raise missing(msgtype, name, 400002 + number * 100 + index)
     if msgtype == "actionCard":
         _check_buttons(content, number)
@@ -167,19 +168,10 @@ def check_message(body: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
 def _check_buttons(card: Mapping[str, Any], number: int) -> None:
     """One button (singleTitle + singleURL) or several (btns, each a title and an actionURL)."""
     if "btns" in card:
-        if not _items(card["btns"], BUTTON):
+        if not has_items(card["btns"], BUTTON):
             raise missing("actionCard", "btns", 400004 + number * 100)
-    elif not (_text(card.get("singleTitle")) and _text(card.get("singleURL"))):
+    elif not (is_text(card.get("singleTitle")) and is_text(card.get("singleURL"))):
         raise missing("actionCard", "singleTitle", 400004 + number * 100)
-
-
-def _text(value: Any) -> bool:
-    return isinstance(value, str) and bool(value.strip())
-
-
-def _items(value: Any, fields: tuple[str, ...]) -> bool:
-    return (isinstance(value, list) and bool(value)
-            and all(isinstance(item, dict) and all(_text(item.get(name)) for name in fields) for item in value))
 
 
 def _texts(content: Mapping[str, Any]) -> list[str]:

@@ -5,6 +5,7 @@ uses; which family shape they get (bare, request_id, 88-wrapped) is the renderer
 the same rule answers differently on ``/topapi`` and on the legacy paths.
 """
 
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,10 +13,11 @@ from typing import Any
 from chatsim.context import TenantContext
 from chatsim.contract import SimError
 from chatsim.vendors.dingtalk.errors import DingTalkError, TokenErrors
+from chatsim.vendors.dingtalk.model.messages import check_chat_message
 from chatsim.vendors.dingtalk.model.robots import NO_SUCH_TOKEN, Robot, RobotRefused, Robots, check_settings
 
 TOKEN_TTL = 7200.0
-MESSAGE_LOG_SIZE = 1_000  # each robot's and each chat's message log keeps its newest this many
+MESSAGE_LOG_SIZE = 1_000  # each robot's and each chat's message log keeps its newest this many (robots.log_size)
 FLAGS = ("showHistoryType", "searchable", "validationType", "mentionAllAuthority", "managementType",
          "chatBannedType")
 # v1.0's scene-group management_options spell the same flags in snake_case
@@ -82,6 +84,7 @@ class Chat:
     scene_options: dict[str, int] = field(default_factory=dict)  # v1.0 scene-group options chatsim only keeps
     created_at: float | None = None
     created_by: str | None = None
+    messages: deque[dict[str, Any]] = field(default_factory=deque)  # what apps sent (/chat/send), newest kept
 
     def info(self) -> dict[str, Any]:
         """``chat_info`` as ``/chat/get`` shows it: nothing about the friend switch."""
@@ -107,6 +110,7 @@ class DingTalkWorld:
         self.token_errors = TokenErrors()
         self.forbidden_words: tuple[str, ...] = ()
         self.robots = Robots(MESSAGE_LOG_SIZE)
+        self.chat_messages_sent = 0  # every chat's: each message's id
 
     # --- tokens -------------------------------------------------------------------------------
 
@@ -226,6 +230,18 @@ class DingTalkWorld:
             raise FORBIDDEN_CONTENT
         chat.group_nicks[userid] = nick
 
+    def send_to_chat(self, chat: Chat, app: App, body: Mapping[str, Any]) -> dict[str, Any]:
+        """An app's message into the chat (legacy ``/chat/send``), kept in the chat's log."""
+        msgtype, content = check_chat_message(body)
+        log_size = self.robots.log_size
+        if chat.messages.maxlen != log_size:
+            chat.messages = deque(chat.messages, maxlen=log_size)
+        self.chat_messages_sent += 1
+        message = {"id": self.chat_messages_sent, "messageId": self.ctx.ids.hex(32), "msgtype": msgtype,
+                   msgtype: content, "sender": app.appkey, "sent_at": self.ctx.clock.now()}
+        chat.messages.append(message)
+        return message
+
     # --- custom robots ------------------------------------------------------------------------
 
     def new_robot(self, corp_id: str, chatid: str, name: str | None, access_token: str | None,
@@ -259,7 +275,7 @@ class DingTalkWorld:
                      for org in self.orgs.values()],
             "tokens": [{"appkey": t.appkey, "access_token": t.value, "expires_at": t.expires_at,
                         "expired": t.expires_at <= now} for t in self.live.values()],
-            "chats": [chat.dump() for chat in self.chats.values()],
+            "chats": [{**chat.dump(), "messages": list(chat.messages)} for chat in self.chats.values()],
             "robots": [robot.dump() for robot in self.robots.by_token.values()],
         }
 
