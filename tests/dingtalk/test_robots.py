@@ -209,3 +209,18 @@ def test_the_pytest_plugin_reads_what_a_robot_posted(chatsim):
         assert "[markdown] '部署 ### 部署完成'" in str(exc)
     else:
         raise AssertionError("assert_robot_sent passed for a message never sent")
+
+
+async def test_a_later_section_replaces_a_robot_by_its_token(sim):
+    await load_scenario(sim, "merged", SMALL_LOGS)
+    resp = await sim.put("/_chatsim/tenants/merged/scenario", params={"merge": "true"},
+                         headers={"Content-Type": "application/yaml"}, data=b"""
+chatsim: 1
+dingtalk:
+  orgs:
+    - corpId: dingsmall
+      robots: [{access_token: smalltoken, chatid: chatsmall, ips: [127.0.0.1]}]
+""")
+    assert resp.status == 200, await resp.text()
+    robots = (await (await sim.get("/_chatsim/tenants/merged/dingtalk/robots")).json())["robots"]
+    assert [(r["access_token"], r["keywords"], r["ips"]) for r in robots] == [("smalltoken", [], ["127.0.0.1"])]

@@ -48,6 +48,10 @@ def _add_org(world: DingTalkWorld, spec: Mapping[str, Any], where: str, problems
 
 
 def _add_robot(world: DingTalkWorld, org: Org, spec: Mapping[str, Any], where: str) -> None:
+    """A robot; one an earlier section gave this org under the same access_token is replaced."""
+    earlier = world.robots.by_token.get(spec.get("access_token") or "")
+    if earlier is not None and world.chats[earlier.chatid].corp_id == org.corp_id:
+        del world.robots.by_token[earlier.access_token]
     try:
         robot = world.new_robot(org.corp_id, spec["chatid"], spec.get("name"), spec.get("access_token"),
                                 spec.get("keywords", ()), spec.get("secret"), spec.get("ips", ()))

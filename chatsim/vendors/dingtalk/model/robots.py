@@ -107,7 +107,7 @@ class Robot:
     ips: tuple[str, ...] = ()  # addresses or CIDR ranges
     created_at: float | None = None
     messages: deque[dict[str, Any]] = field(default_factory=deque)
-    _networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    _networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = field(default=(), init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._networks = tuple(ipaddress.ip_network(entry, strict=False) for entry in self.ips)
