@@ -2,9 +2,10 @@
 three security settings, the per-robot rate limit and what a message must hold.
 
 The checks run in the real service's order as far as it shows: the token (300001), then the
-security settings (IP allow-list, signature), then the message itself, then the rate limit
-(130101). Every security failure is errcode 310000; only the errmsg says which one. Texts are the
-service's current "description:...;solution:..." ones, as clients log them since 2022.
+security settings (IP allow-list, signature), then the message itself (its size, its shape, the
+keywords), then the rate limit (130101). Every security failure is errcode 310000; only the
+errmsg says which one. Texts are the service's current "description:...;solution:..." ones, as
+clients log them since 2022.
 """
 
 import base64
@@ -55,8 +56,6 @@ FEED_LINK = ("title", "messageURL", "picURL")
 # what a keyword is looked for in: every text a member reads
 TEXT_FIELDS = ("content", "title", "text", "singleTitle")
 AT_TYPES = ("text", "markdown")
-
-
 MAX_KEYWORDS = 10
 
 
