@@ -10,6 +10,11 @@ PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 NB_VENV := .venv-nonebot
 NB_STAMP := $(NB_VENV)/.installed
 
+# dingtalk-webhook's top-level package is named `dingtalk`, as dingtalk-sdk's is: it cannot share
+# the venv, so it gets a directory of its own, from which its robot tests load its module.
+WEBHOOK_LIB := .lib-dingtalk-webhook
+WEBHOOK_STAMP := $(WEBHOOK_LIB)/.installed
+
 # The wheel as a user gets it: built from this checkout, installed into a venv outside it (one per
 # checkout, so parallel worktrees do not share it); the wheel test runs chatsim from there.
 WHEEL_VENV := $(or $(TMPDIR),/tmp)/chatsim-wheel-$(shell printf %s '$(CURDIR)' | cksum | cut -d' ' -f1)
@@ -32,6 +37,10 @@ $(RUN_STAMP): pyproject.toml | $(BIN)/python
 $(STAMP): pyproject.toml $(RUN_STAMP)
 	$(PIP) -e '.[test,dev,fast]'
 	touch $(STAMP)
+
+$(WEBHOOK_STAMP): | $(BIN)/python
+	$(PIP) --no-deps --target $(WEBHOOK_LIB) dingtalk-webhook==1.1.6
+	touch $(WEBHOOK_STAMP)
 
 $(NB_STAMP): tests/nonebot_bot/requirements.txt
 	$(PY) -m venv $(NB_VENV)
@@ -56,7 +65,7 @@ wheel-venv: $(STAMP)
 	$(WHEEL_VENV)/bin/pip install --quiet --disable-pip-version-check "$$(ls $(WHEEL_VENV)/dist/chatsim-*.whl)[pytest]" $(WHEEL_TEST_DEPS)
 	$(WHEEL_VENV)/bin/pip install --quiet --disable-pip-version-check --force-reinstall --no-deps $(WHEEL_VENV)/dist/chatsim-*.whl
 
-test: $(STAMP) $(NB_STAMP) wheel-venv browser
+test: $(STAMP) $(NB_STAMP) $(WEBHOOK_STAMP) wheel-venv browser
 	$(BIN)/ruff check chatsim tests bench examples
 	$(BIN)/lint-imports
 	$(BIN)/mypy chatsim
@@ -81,4 +90,4 @@ coverage: $(STAMP)
 	$(BIN)/chatsim coverage
 
 clean:
-	rm -rf $(VENV) $(NB_VENV) $(WHEEL_VENV) $(WHEEL_VENV).build.log *.egg-info .pytest_cache build
+	rm -rf $(VENV) $(NB_VENV) $(WEBHOOK_LIB) $(WHEEL_VENV) $(WHEEL_VENV).build.log *.egg-info .pytest_cache build

@@ -30,6 +30,7 @@ FRIEND = "wxid_phyyedw9xap22"
 LILEI = "wxid_lilei1990"
 CHAT = "chatdafe234sdf3sdf"
 V1_CID = "cidDemoGroup0+MSA=="  # the demo group's openConversationId
+ROBOT = "5f0a9d2c7b1e4f3a8c6d0e9b2a7f4c1d3e8b6a0f9c2d7e4b1a3f8c6d0e9b2a7f"  # the demo robot (keyword 构建)
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 # What each vendor journals as the code of a success.
@@ -198,6 +199,20 @@ CASES: tuple[Case, ...] = (
                                                   "useridlist": ["manager4220", "user123"]}),
     _ding("chat/get", "GET", "/chat/get", query=f"&chatid={CHAT}"),
     _ding("chat/update", "POST", "/chat/update", {"chatid": CHAT, "name": "bench"}),
+    _ding("scenegroup/create", "POST", "/topapi/im/chat/scenegroup/create",
+          {"title": "bench", "template_id": "bench", "owner_user_id": "manager4220", "user_ids": "user123"}),
+    _ding("scenegroup/update", "POST", "/topapi/im/chat/scenegroup/update", {"open_conversation_id": V1_CID,
+                                                                            "title": "bench"}),
+    _ding("scenegroup/get", "POST", "/topapi/im/chat/scenegroup/get", {"open_conversation_id": V1_CID}),
+    _ding("scenegroup/member/add", "POST", "/topapi/im/chat/scenegroup/member/add",
+          {"open_conversation_id": V1_CID, "user_ids": "user789"}),
+    _ding("scenegroup/member/delete", "POST", "/topapi/im/chat/scenegroup/member/delete",
+          {"open_conversation_id": V1_CID, "user_ids": "user456"}),
+    _ding("scenegroup/member/get", "POST", "/topapi/im/chat/scenegroup/member/get",
+          {"open_conversation_id": V1_CID, "size": 20}),
+    _ding("chat/send", "POST", "/chat/send", {"chatid": CHAT, "msgtype": "text", "text": {"content": "bench"}}),
+    Case("dingtalk robot/send", "dingtalk", "POST", f"/robot/send?access_token={ROBOT}",
+         _json({"msgtype": "text", "text": {"content": "构建成功"}}), once="130101 send too fast: 20 a minute"),
     Case("dingtalk friendswitch/update: bad token", "dingtalk", "POST",
          "/topapi/chat/member/friendswitch/update?access_token=nosuchtoken",
          _json({"chatid": CHAT, "is_prohibit": True}), expect="error"),

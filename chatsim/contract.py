@@ -103,6 +103,11 @@ class HttpRequest(Protocol):
     @property
     def content_type(self) -> str: ...
 
+    @property
+    def remote(self) -> str | None:
+        """The peer's address (what an IP allow-list checks)."""
+        ...
+
 
 class Call(Generic[W, P]):
     __slots__ = ("request", "op", "vendor", "path", "raw", "started", "tenant_name", "path_params", "params",

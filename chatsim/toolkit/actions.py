@@ -65,6 +65,49 @@ class DingTalkActions(VendorHandle):
         API has no way to read back."""
         return dict(self.getChat(chatid=chatid))
 
+    def chat_messages(self, chatid: str, **filters: Any) -> list[dict[str, Any]]:
+        """What apps sent into the chat through /chat/send, oldest first (filters: msgtype, sender, since)."""
+        return list(self.listChatMessages(chatid=chatid, **filters)["messages"])
+
+    def create_robot(self, chatid: str, keywords: list[str] | None = None, secret: str | None = None,
+                     ips: list[str] | None = None, name: str | None = None,
+                     access_token: str | None = None) -> dict[str, Any]:
+        """Add a custom robot to ``chatid`` (at least one of keywords, secret, ips); returns its
+        settings, ``access_token`` included (``webhook()`` makes its URL)."""
+        return dict(self.createRobot(**_given(chatid=chatid, keywords=keywords, secret=secret, ips=ips, name=name,
+                                              access_token=access_token))["robot"])
+
+    def robots(self, chatid: str | None = None) -> list[dict[str, Any]]:
+        return list(self.listRobots(**_given(chatid=chatid))["robots"])
+
+    def webhook(self, access_token: str) -> str:
+        """The robot's webhook URL in this tenant, as a sender (DingtalkChatbot...) takes it."""
+        return f"{self.base_url}/robot/send?access_token={access_token}"
+
+    def robot_messages(self, **filters: Any) -> list[dict[str, Any]]:
+        """What robots posted, oldest first (filters: access_token, chatid, msgtype, since)."""
+        return list(self.listRobotMessages(**filters)["messages"])
+
+    def assert_robot_sent(self, access_token: str, contains: str | None = None,
+                          msgtype: str | None = None) -> dict[str, Any]:
+        """The latest message of the robot of that msgtype whose texts (content, title, text, button
+        and link titles) contain ``contains``; fails listing what the robot posted instead."""
+        logged = self.robot_messages(access_token=access_token)
+        for message in reversed(logged):
+            if msgtype in (None, message["msgtype"]) and (contains is None or contains in _robot_text(message)):
+                return dict(message)
+        seen = "\n".join(f"  [{m['msgtype']}] {_robot_text(m)!r}" for m in logged) or "  nothing"
+        raise AssertionError(f"robot {access_token[:8]}... posted no {msgtype or 'message'} containing {contains!r}; "
+                             f"it posted:\n{seen}")
+
+
+def _robot_text(message: dict[str, Any]) -> str:
+    """A robot message's texts in one line, as a member reads them."""
+    body = message.get(message["msgtype"]) or {}
+    items = [*(body.get("btns") or ()), *(body.get("links") or ())]
+    parts = [body.get(name) for name in ("title", "content", "text", "singleTitle")]
+    return " ".join(str(part) for part in [*parts, *(item.get("title") for item in items)] if part)
+
 
 # Vendors with typed wrappers; every other vendor gets a plain VendorHandle (its actions by operation name).
 TYPED_ACTIONS: dict[str, type[VendorHandle]] = {"gewe": GeweActions, "dingtalk": DingTalkActions}

@@ -27,6 +27,19 @@ dingtalk:
       chats: [{chatid: chatother0001, name: Elsewhere, owner: outsider, useridlist: [outsider]}]
 """
 
+# Message logs of two entries: a chat with an app and a robot, for "the log is bounded" cases.
+SMALL_LOGS = """
+chatsim: 1
+dingtalk:
+  message_log_size: 2
+  orgs:
+    - corpId: dingsmall
+      users: [{userid: u1, mobile: '13900000001'}, {userid: u2}]
+      apps: [{appkey: smallkey, appsecret: smallsecret, permissions: [qyapi_chat_manage]}]
+      chats: [{chatid: chatsmall, name: Small, owner: u1, useridlist: [u1, u2]}]
+      robots: [{access_token: smalltoken, chatid: chatsmall, keywords: [ci]}]
+"""
+
 
 async def body_of(resp: ClientResponse) -> Any:
     """DingTalk answers HTTP 200 for errors too: the errcode decides."""

@@ -24,9 +24,15 @@ OAPI = list(catalogue(VENDOR.spec))
 V1 = list(catalogue(VENDOR.extra_specs[0]))
 
 
+def operations(spec):
+    return [op for item in load_document(spec)["paths"].values() for op in item.values()]
+
+
 def test_the_catalogue_covers_the_families_the_sdks_expose():
-    assert len(OAPI) >= 50 and len(V1) >= 250
-    assert {"/topapi/v2/user/get", "/chat/send", "/user/get", "/message/send", "/sns/gettoken", "/robot/send"} <= \
+    """Every real endpoint is in the specs, simulated or catalogued: an endpoint that becomes real
+    leaves the catalogue but not the count."""
+    assert len(operations(VENDOR.spec)) >= 57 and len(V1) >= 250
+    assert {"/topapi/v2/user/get", "/user/get", "/message/send", "/sns/gettoken"} <= \
         {path for _, path, _ in OAPI}
     assert {path.split("/")[2] for _, path, _ in V1} == {"oauth2", "im", "contact", "robot"}
 

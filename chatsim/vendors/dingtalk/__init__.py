@@ -18,7 +18,8 @@ from chatsim.vendors.dingtalk import admin, handlers, handlers_v1
 from chatsim.vendors.dingtalk.errors import TOPAPI, DingTalkErrors
 from chatsim.vendors.dingtalk.errors_v1 import V1_PREFIX
 from chatsim.vendors.dingtalk.faults import DingTalkFaults
-from chatsim.vendors.dingtalk.model import App, DingTalkWorld
+from chatsim.vendors.dingtalk.model.robots import Robot
+from chatsim.vendors.dingtalk.model.world import App, DingTalkWorld
 from chatsim.vendors.dingtalk.scenario import build_world
 
 SPEC = SPECS_DIR / "dingtalk.yaml"
@@ -39,7 +40,7 @@ def _methods() -> dict[str, frozenset[str]]:
     return {path: frozenset(method.upper() for method in item) for path, item in paths.items()}
 
 
-VENDOR: Vendor[DingTalkWorld, App] = Vendor(
+VENDOR: Vendor[DingTalkWorld, App | Robot] = Vendor(
     name="dingtalk",
     spec=SPEC,
     extra_specs=(SPEC_V1,),

@@ -50,6 +50,7 @@ NEEDS_GET = DingTalkError(43001, "需要GET请求")
 NEEDS_POST = DingTalkError(43002, "需要POST请求")
 BAD_CONTENT_TYPE = DingTalkError(43004, "无效的HTTP HEADER Content-Type")
 NEEDS_JSON = DingTalkError(43009, "参数需要是json格式")
+ROBOT_NEEDS_JSON = DingTalkError(40035, "缺少参数 json")  # /robot/send: a body that is no JSON object
 INVALID_CHATID_TOPAPI = DingTalkError(34001, "无效的chatid")
 INVALID_CHATID_LEGACY = DingTalkError(40016, "无效的chatid")
 BAD_TOKEN_MSG = "不合法的access_token"
@@ -58,6 +59,11 @@ LEGACY_DENIED_MSG = {"chatCreate": "需要授权"}
 
 # operationId -> field -> violated rule -> the error; "*" is the fallback at either level.
 VIOLATIONS: dict[str, dict[str, dict[str, DingTalkError]]] = {
+    "robotSend": {"body": {"*": ROBOT_NEEDS_JSON}},
+    "chatSend": {
+        "body": {"*": NEEDS_JSON},
+        "chatid": {"required": DingTalkError(49000, "需要chatid"), "*": INVALID_CHATID_LEGACY},
+    },
     "friendswitchUpdate": {
         "chatid": {"required": EMPTY, "*": INVALID_CHATID_TOPAPI},
         "is_prohibit": {"required": EMPTY, "*": PARAM_ERROR},

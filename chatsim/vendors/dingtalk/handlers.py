@@ -4,6 +4,7 @@ model call, the path family's success envelope out).
 ``call.principal`` is the ``App`` whose access token the auth step accepted.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from chatsim.contract import Call, Handler, Reply
@@ -11,13 +12,15 @@ from chatsim.validation import parse_body
 from chatsim.vendors.dingtalk import errors, handlers_v1
 from chatsim.vendors.dingtalk.errors import INVALID_CHATID_LEGACY, INVALID_CHATID_TOPAPI, TOPAPI_HEADERS
 from chatsim.vendors.dingtalk.errors_v1 import V1_PREFIX
-from chatsim.vendors.dingtalk.model import FLAGS, App, DingTalkWorld
+from chatsim.vendors.dingtalk.model.robots import Robot
+from chatsim.vendors.dingtalk.model.world import FLAGS, SCENE_OPTIONS, App, Chat, DingTalkWorld, group_url
 
 DingTalkCall = Call[DingTalkWorld, App]
+RobotCall = Call[DingTalkWorld, Robot]
 FORM = "application/x-www-form-urlencoded"
 
 
-def authenticate(call: DingTalkCall) -> App | None:
+def authenticate(call: Call[DingTalkWorld, Any]) -> App | Robot | None:
     """The gateway's checks, in its order: token, the app's permission, then the body's format
     (v1.0 has a gateway of its own)."""
     if call.path.startswith(V1_PREFIX):
@@ -25,6 +28,8 @@ def authenticate(call: DingTalkCall) -> App | None:
     op = call.op
     if op is None or op.spec.get("x-dingtalk-tokenless"):
         return None
+    if op.spec.get("x-dingtalk-robot"):
+        return _robot(call)
     permission = op.spec.get("x-dingtalk-permission")
     topapi = errors.is_topapi(op.path)
     world = call.world
@@ -41,6 +46,16 @@ def authenticate(call: DingTalkCall) -> App | None:
     return app
 
 
+def _robot(call: DingTalkCall) -> Robot:
+    """A custom robot's gateway: its own token, its IP allow-list and signature, then a JSON body."""
+    query = call.request.query
+    robot = call.world.robots.get(query.get("access_token"))
+    robot.check_security(call.request.remote, query.get("timestamp"), query.get("sign"), call.now)
+    if not call.raw or call.request.content_type != "application/json":
+        raise errors.ROBOT_NEEDS_JSON
+    return robot
+
+
 def _form_token(call: DingTalkCall) -> str | None:
     """The doc's curl sends the token in the form body; the gateway reads it there too (not from JSON)."""
     if call.request.content_type != FORM:
@@ -54,9 +69,12 @@ def legacy_ok(**fields: Any) -> Reply:
     return Reply.json({"errcode": 0, "errmsg": "ok", **fields}, vendor_code=0)
 
 
-def topapi_ok(call: DingTalkCall) -> Reply:
-    return Reply.json({"success": True, "errcode": 0, "errmsg": "ok", "request_id": call.ctx.ids.request_id()},
-                 headers=TOPAPI_HEADERS, vendor_code=0)
+def topapi_ok(call: DingTalkCall, result: Mapping[str, Any] | None = None) -> Reply:
+    body: dict[str, Any] = {"errcode": 0, "errmsg": "ok"}
+    if result is not None:
+        body["result"] = result
+    body.update(success=True, request_id=call.ctx.ids.request_id())
+    return Reply.json(body, headers=TOPAPI_HEADERS, vendor_code=0)
 
 
 def gettoken(call: DingTalkCall) -> Reply:
@@ -97,7 +115,84 @@ def chat_update(call: DingTalkCall) -> Reply:
     return legacy_ok()
 
 
+def _scene_group(call: DingTalkCall) -> Chat:
+    return call.world.chat_by_conversation(call.principal, call.params["open_conversation_id"],
+                                           INVALID_CHATID_TOPAPI)
+
+
+def _options(params: Mapping[str, Any]) -> dict[str, int]:
+    return {key: params[key] for key in SCENE_OPTIONS if key in params}
+
+
+def _userids(value: str | None) -> list[str]:
+    """The TOP SDKs' comma-separated userids."""
+    return [part for part in (value or "").split(",") if part]
+
+
+def scenegroup_create(call: DingTalkCall) -> Reply:
+    params = call.params
+    chat = call.world.create_scene_group(
+        call.principal, params["title"], params["template_id"], params["owner_user_id"],
+        _userids(params.get("user_ids")), _userids(params.get("subadmin_ids")), params.get("uuid"),
+        params.get("icon") or "", _options(params))
+    return topapi_ok(call, {"open_conversation_id": chat.open_conversation_id, "chat_id": chat.chatid})
+
+
+def scenegroup_update(call: DingTalkCall) -> Reply:
+    params = call.params
+    chat = _scene_group(call)
+    call.world.update_scene_group(chat, call.principal, params.get("title"), params.get("owner_user_id"),
+                                  params.get("icon"), _options(params))
+    return topapi_ok(call, {"open_conversation_id": chat.open_conversation_id})
+
+
+def scenegroup_get(call: DingTalkCall) -> Reply:
+    chat = _scene_group(call)
+    return topapi_ok(call, {
+        "open_conversation_id": chat.open_conversation_id, "template_id": chat.template_id,
+        "owner_staff_id": chat.owner, "sub_admin_staff_ids": list(chat.subadmins), "title": chat.name,
+        "icon": chat.icon, "group_url": group_url(chat), "status": chat.status,
+        "management_options": chat.management_options()})
+
+
+def scenegroup_member_add(call: DingTalkCall) -> Reply:
+    chat = _scene_group(call)
+    call.world.update_chat(chat, call.principal, {"add_useridlist": _userids(call.params["user_ids"])})
+    return topapi_ok(call)
+
+
+def scenegroup_member_delete(call: DingTalkCall) -> Reply:
+    chat = _scene_group(call)
+    call.world.update_chat(chat, call.principal, {"del_useridlist": _userids(call.params["user_ids"])})
+    return topapi_ok(call)
+
+
+def scenegroup_member_get(call: DingTalkCall) -> Reply:
+    chat = _scene_group(call)
+    cursor = str(call.params.get("cursor") or 0)
+    page, following = chat.member_page(int(cursor) if cursor.isdigit() else 0, call.params["size"])
+    result: dict[str, Any] = {"member_user_ids": page, "has_more": following is not None}
+    if following is not None:
+        result["next_cursor"] = str(following)
+    result["staff_id_nick_map"] = {userid: chat.group_nicks[userid] for userid in page if userid in chat.group_nicks}
+    return topapi_ok(call, result)
+
+
+def chat_send(call: DingTalkCall) -> Reply:
+    chat = call.world.chat_of(call.principal, call.params["chatid"], INVALID_CHATID_LEGACY)
+    message = call.world.send_to_chat(chat, call.principal, call.body)
+    return legacy_ok(messageId=message["messageId"])
+
+
+def robot_send(call: RobotCall) -> Reply:
+    call.world.robot_send(call.principal, call.body, len(call.raw))
+    return legacy_ok()
+
+
 HANDLERS: dict[str, Handler] = {
     "gettoken": gettoken, "friendswitchUpdate": friendswitch_update, "updateGroupNick": update_group_nick,
-    "chatCreate": chat_create, "chatGet": chat_get, "chatUpdate": chat_update,
+    "chatCreate": chat_create, "chatGet": chat_get, "chatUpdate": chat_update, "chatSend": chat_send,
+    "robotSend": robot_send, "scenegroupCreate": scenegroup_create, "scenegroupUpdate": scenegroup_update,
+    "scenegroupGet": scenegroup_get, "scenegroupMemberAdd": scenegroup_member_add,
+    "scenegroupMemberDelete": scenegroup_member_delete, "scenegroupMemberGet": scenegroup_member_get,
 }

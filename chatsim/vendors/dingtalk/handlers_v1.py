@@ -13,7 +13,7 @@ from multidict import istr
 from chatsim.contract import Call, Handler, Reply
 from chatsim.vendors.dingtalk import errors_v1
 from chatsim.vendors.dingtalk.errors_v1 import INVALID_AUTHENTICATION, INVALID_CLIENT, invalid, missing
-from chatsim.vendors.dingtalk.model import FLAGS, App, Chat, DingTalkWorld
+from chatsim.vendors.dingtalk.model.world import FLAGS, App, Chat, DingTalkWorld, group_url
 
 V1Call = Call[DingTalkWorld, App]
 TOKEN_HEADER = istr("x-acs-dingtalk-access-token")
@@ -98,7 +98,7 @@ def scene_group_info(call: V1Call) -> Reply:
     chat = _scene_chat(call, "openConversationId")
     return ok({"success": True, "openConversationId": chat.open_conversation_id, "title": chat.name,
                "ownerUserId": chat.owner, "icon": chat.icon, "status": chat.status,
-               "groupUrl": f"dingtalk://dingtalkclient/page/link?cid={chat.open_conversation_id}"})
+               "groupUrl": group_url(chat)})
 
 
 def _user_ids(value: Any) -> list[str]:
@@ -121,12 +121,10 @@ def delete_scene_group_member(call: V1Call) -> Reply:
 def scene_group_members(call: V1Call) -> Reply:
     """One page of member userids; the cursor is the offset as text."""
     chat = _scene_chat(call, "openConversationId")
-    start = int(call.params.get("cursor") or 0)
-    end = start + call.params["size"]
-    more = end < len(chat.members)
-    page: dict[str, Any] = {"success": True, "memberUserIds": chat.members[start:end], "hasMore": more}
-    if more:
-        page["nextCursor"] = str(end)
+    members, following = chat.member_page(int(call.params.get("cursor") or 0), call.params["size"])
+    page: dict[str, Any] = {"success": True, "memberUserIds": members, "hasMore": following is not None}
+    if following is not None:
+        page["nextCursor"] = str(following)
     return ok(page)
 
 

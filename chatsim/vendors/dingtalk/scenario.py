@@ -1,5 +1,5 @@
-"""A DingTalk world from the scenario's dingtalk sections: organisations with their users, apps and
-chats; settings merge (the last section wins)."""
+"""A DingTalk world from the scenario's dingtalk sections: organisations with their users, apps,
+chats and custom robots; settings merge (the last section wins)."""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -7,7 +7,8 @@ from typing import Any
 
 from chatsim.context import TenantContext
 from chatsim.scenarios import Problems, ScenarioError
-from chatsim.vendors.dingtalk.model import FLAGS, NORMAL, App, Chat, DingTalkWorld, Org
+from chatsim.vendors.dingtalk.model.robots import RobotRefused
+from chatsim.vendors.dingtalk.model.world import FLAGS, NORMAL, App, Chat, DingTalkWorld, Org
 
 
 def build_world(sections: Sequence[Mapping[str, Any]], ctx: TenantContext) -> DingTalkWorld:
@@ -17,6 +18,8 @@ def build_world(sections: Sequence[Mapping[str, Any]], ctx: TenantContext) -> Di
         world.token_ttl = float(section.get("token_ttl_seconds", world.token_ttl))
         world.token_errors = replace(world.token_errors, **section.get("token_errors", {}))
         world.forbidden_words = tuple(section.get("forbidden_words", world.forbidden_words))
+        if "message_log_size" in section:
+            world.robots.resize(section["message_log_size"])
         for index, org in enumerate(section.get("orgs", [])):
             _add_org(world, org, f"dingtalk.orgs[{index}]", problems)
     problems.check()
@@ -28,6 +31,7 @@ def _add_org(world: DingTalkWorld, spec: Mapping[str, Any], where: str, problems
     org = world.orgs.setdefault(corp_id, Org(corp_id, spec.get("name", corp_id)))
     org.name = spec.get("name", org.name)
     org.users.update({user["userid"]: user.get("name", user["userid"]) for user in spec.get("users", [])})
+    org.mobiles.update({user["userid"]: user["mobile"] for user in spec.get("users", []) if "mobile" in user})
     for index, app in enumerate(spec.get("apps", [])):
         with problems.row():
             other = world.apps.get(app["appkey"])
@@ -38,6 +42,22 @@ def _add_org(world: DingTalkWorld, spec: Mapping[str, Any], where: str, problems
     for index, chat in enumerate(spec.get("chats", [])):
         with problems.row():
             _add_chat(world, org, chat, f"{where}.chats[{index}]")
+    for index, robot in enumerate(spec.get("robots", [])):
+        with problems.row():
+            _add_robot(world, org, robot, f"{where}.robots[{index}]")
+
+
+def _add_robot(world: DingTalkWorld, org: Org, spec: Mapping[str, Any], where: str) -> None:
+    """A robot; one an earlier section gave this org under the same access_token is replaced."""
+    earlier = world.robots.by_token.get(spec.get("access_token") or "")
+    if earlier is not None and world.chats[earlier.chatid].corp_id == org.corp_id:
+        del world.robots.by_token[earlier.access_token]
+    try:
+        robot = world.new_robot(org.corp_id, spec["chatid"], spec.get("name"), spec.get("access_token"),
+                                spec.get("keywords", ()), spec.get("secret"), spec.get("ips", ()))
+    except RobotRefused as exc:
+        raise ScenarioError("scenario", f"{where}.{exc.field}", str(exc)) from None
+    world.robots.add(robot)
 
 
 def _add_chat(world: DingTalkWorld, org: Org, spec: Mapping[str, Any], where: str) -> None:

@@ -5,21 +5,29 @@ uses; which family shape they get (bare, request_id, 88-wrapped) is the renderer
 the same rule answers differently on ``/topapi`` and on the legacy paths.
 """
 
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from chatsim.context import TenantContext
 from chatsim.contract import SimError
 from chatsim.vendors.dingtalk.errors import DingTalkError, TokenErrors
+from chatsim.vendors.dingtalk.model.messages import check_chat_message
+from chatsim.vendors.dingtalk.model.robots import NO_SUCH_TOKEN, Robot, RobotRefused, Robots, check_settings
 
 TOKEN_TTL = 7200.0
+MESSAGE_LOG_SIZE = 1_000  # each robot's and each chat's message log keeps its newest this many (robots.log_size)
 FLAGS = ("showHistoryType", "searchable", "validationType", "mentionAllAuthority", "managementType",
          "chatBannedType")
 # v1.0's scene-group management_options spell the same flags in snake_case
 SCENE_FLAGS = {"show_history_type": "showHistoryType", "searchable": "searchable",
                "validation_type": "validationType", "mention_all_authority": "mentionAllAuthority",
                "management_type": "managementType", "chat_banned_type": "chatBannedType"}
+# every switch a scene group has (/topapi's and v1.0's names): SCENE_FLAGS, the friend switch, kept ones
+SCENE_OPTIONS = (*SCENE_FLAGS, "add_friend_forbidden", "only_admin_can_ding", "all_members_can_create_mcs_conf",
+                 "all_members_can_create_calendar", "group_email_disabled", "only_admin_can_set_msg_top",
+                 "group_live_switch", "members_to_admin_chat", "plugin_customize_verify")
 MAX_MEMBERS = 1000
 NORMAL, DISSOLVED = 1, 2
 
@@ -58,6 +66,7 @@ class Org:
     corp_id: str
     name: str
     users: dict[str, str] = field(default_factory=dict)
+    mobiles: dict[str, str] = field(default_factory=dict)  # userid -> mobile, for a robot's atMobiles
 
 
 @dataclass(slots=True)
@@ -76,9 +85,12 @@ class Chat:
     is_prohibit_changed_at: float | None = None
     is_prohibit_changed_by: str | None = None
     group_nicks: dict[str, str] = field(default_factory=dict)
-    scene_options: dict[str, int] = field(default_factory=dict)  # v1.0 scene-group options chatsim only keeps
+    scene_options: dict[str, int] = field(default_factory=dict)  # scene-group options chatsim only keeps
+    template_id: str = ""  # the scene-group template it was made from (scenegroup/create)
+    subadmins: list[str] = field(default_factory=list)
     created_at: float | None = None
     created_by: str | None = None
+    messages: deque[dict[str, Any]] = field(default_factory=deque)  # what apps sent (/chat/send), newest kept
 
     def info(self) -> dict[str, Any]:
         """``chat_info`` as ``/chat/get`` shows it: nothing about the friend switch."""
@@ -89,7 +101,18 @@ class Chat:
         return {**self.info(), "openConversationId": self.open_conversation_id, "corpId": self.corp_id,
                 "is_prohibit": self.is_prohibit, "is_prohibit_changed_at": self.is_prohibit_changed_at,
                 "is_prohibit_changed_by": self.is_prohibit_changed_by, "group_nicks": dict(self.group_nicks),
-                "scene_options": dict(self.scene_options), "created_at": self.created_at, "created_by": self.created_by}
+                "scene_options": dict(self.scene_options), "template_id": self.template_id,
+                "subadmins": list(self.subadmins), "created_at": self.created_at, "created_by": self.created_by}
+
+    def management_options(self) -> dict[str, int]:
+        """The scene-group switches as scenegroup/get shows them: the shared flags and the kept
+        options (not the friend switch, which no API reads back)."""
+        return {**{key: self.flags[flag] for key, flag in SCENE_FLAGS.items()}, **self.scene_options}
+
+    def member_page(self, cursor: int, size: int) -> tuple[list[str], int | None]:
+        """One page of member userids from offset ``cursor``, and the next page's offset if any."""
+        end = cursor + size
+        return self.members[cursor:end], end if end < len(self.members) else None
 
 
 class DingTalkWorld:
@@ -103,6 +126,9 @@ class DingTalkWorld:
         self.token_ttl = TOKEN_TTL
         self.token_errors = TokenErrors()
         self.forbidden_words: tuple[str, ...] = ()
+        self.robots = Robots(MESSAGE_LOG_SIZE)
+        self.chat_messages_sent = 0  # every chat's: each message's id
+        self.scene_uuids: dict[tuple[str, str], str] = {}  # (appkey, uuid) -> chatid: a repeated create
 
     # --- tokens -------------------------------------------------------------------------------
 
@@ -169,6 +195,24 @@ class DingTalkWorld:
         self.chats[chat.chatid] = chat
         return chat
 
+    def create_scene_group(self, app: App, title: str, template_id: str, owner: str, user_ids: list[str],
+                           subadmins: list[str], uuid: str | None, icon: str, options: Mapping[str, int]) -> Chat:
+        """A scene group: the owner and ``user_ids`` its members, ``subadmins`` among them, the
+        switches as scenegroup/update sets them. The same ``uuid`` again answers the first group."""
+        if uuid and (app.appkey, uuid) in self.scene_uuids:
+            return self.chats[self.scene_uuids[app.appkey, uuid]]
+        members = list(dict.fromkeys([owner, *user_ids]))
+        if len(members) > MAX_MEMBERS:
+            raise TOO_MANY_MEMBERS
+        if any(userid not in members for userid in subadmins):
+            raise BAD_USERID_LIST
+        chat = self.create_chat(app, title, owner, members, {}, icon)
+        chat.template_id, chat.subadmins = template_id, list(dict.fromkeys(subadmins))
+        self.update_scene_group(chat, app, None, None, None, options)
+        if uuid:
+            self.scene_uuids[app.appkey, uuid] = chat.chatid
+        return chat
+
     def update_chat(self, chat: Chat, app: App, changes: Mapping[str, Any]) -> None:
         """Check every change first, then apply them all: a rejected update changes nothing."""
         add, remove = changes.get("add_useridlist") or [], changes.get("del_useridlist") or []
@@ -187,6 +231,7 @@ class DingTalkWorld:
         if owner not in members or changes.get("ownerType") == "ext":
             raise BAD_USERID_LIST
         chat.members, chat.owner = members, owner
+        chat.subadmins = [userid for userid in chat.subadmins if userid not in removed]
         chat.name = changes.get("name") or chat.name
         chat.icon = changes.get("icon") or chat.icon
         chat.flags.update({flag: changes[flag] for flag in FLAGS if flag in changes})
@@ -195,8 +240,9 @@ class DingTalkWorld:
 
     def update_scene_group(self, chat: Chat, app: App, title: str | None, owner: str | None, icon: str | None,
                            options: Mapping[str, int]) -> None:
-        """v1.0's scene-group update: ``add_friend_forbidden`` is the member friend switch that oapi's
-        friendswitch/update sets; the shared flags are the chat's; other options are only kept."""
+        """The scene-group update (v1.0's and /topapi's): ``add_friend_forbidden`` is the member friend
+        switch that oapi's friendswitch/update sets; the shared flags are the chat's; other options
+        are only kept."""
         if owner is not None and owner not in chat.members:
             raise BAD_USERID_LIST
         chat.name = title or chat.name
@@ -222,15 +268,61 @@ class DingTalkWorld:
             raise FORBIDDEN_CONTENT
         chat.group_nicks[userid] = nick
 
+    def send_to_chat(self, chat: Chat, app: App, body: Mapping[str, Any]) -> dict[str, Any]:
+        """An app's message into the chat (legacy ``/chat/send``), kept in the chat's log."""
+        msgtype, content = check_chat_message(body)
+        log_size = self.robots.log_size
+        if chat.messages.maxlen != log_size:
+            chat.messages = deque(chat.messages, maxlen=log_size)
+        self.chat_messages_sent += 1
+        message = {"id": self.chat_messages_sent, "messageId": self.ctx.ids.hex(32), "msgtype": msgtype,
+                   msgtype: content, "sender": app.appkey, "sent_at": self.ctx.clock.now()}
+        chat.messages.append(message)
+        return message
+
+    # --- custom robots ------------------------------------------------------------------------
+
+    def new_robot(self, corp_id: str, chatid: str, name: str | None, access_token: str | None,
+                  keywords: Sequence[str], secret: str | None, ips: Sequence[str]) -> Robot:
+        """A robot of ``corp_id`` posting into its chat ``chatid`` (not yet added: ``robots.add``)."""
+        chat = self.chats.get(chatid)
+        if chat is None or chat.corp_id != corp_id:
+            raise RobotRefused("chatid", f"no chat {chatid} in org {corp_id}", 404)
+        token = access_token or self.ctx.ids.hex(64)
+        if token in self.robots.by_token:
+            raise RobotRefused("access_token", "already the token of another robot", 409)
+        check_settings(tuple(keywords), secret, tuple(ips))
+        return Robot(token, name or "自定义机器人", chatid, tuple(keywords), secret, tuple(ips),
+                     created_at=self.ctx.clock.now())
+
+    def robot_send(self, robot: Robot, body: Mapping[str, Any], raw_size: int) -> dict[str, Any]:
+        """A robot's message into its chat (the keywords, the shape and the rate limit checked)."""
+        chat = self.chats[robot.chatid]
+        if chat.status != NORMAL:  # a dissolved group takes its robots with it
+            raise NO_SUCH_TOKEN
+        return self.robots.send(robot, body, raw_size, chat.members, self.orgs[chat.corp_id].mobiles,
+                                self.ctx.clock.now())
+
     def dump(self) -> dict[str, Any]:
         now = self.ctx.clock.now()
         return {
             "orgs": [{"corpId": org.corp_id, "name": org.name,
-                      "users": [{"userid": uid, "name": name} for uid, name in org.users.items()],
+                      "users": [{"userid": uid, "name": name, **_mobile(org, uid)} for uid, name in org.users.items()],
                       "apps": [{"appkey": a.appkey, "name": a.name, "permissions": sorted(a.permissions)}
                                for a in self.apps.values() if a.corp_id == org.corp_id]}
                      for org in self.orgs.values()],
             "tokens": [{"appkey": t.appkey, "access_token": t.value, "expires_at": t.expires_at,
                         "expired": t.expires_at <= now} for t in self.live.values()],
-            "chats": [chat.dump() for chat in self.chats.values()],
+            "chats": [{**chat.dump(), "messages": list(chat.messages)} for chat in self.chats.values()],
+            "robots": [robot.dump() for robot in self.robots.by_token.values()],
         }
+
+
+def group_url(chat: Chat) -> str:
+    """The link that opens the group in the DingTalk client."""
+    return f"dingtalk://dingtalkclient/page/link?cid={chat.open_conversation_id}"
+
+
+def _mobile(org: Org, userid: str) -> dict[str, str]:
+    mobile = org.mobiles.get(userid)
+    return {"mobile": mobile} if mobile else {}
