@@ -1,13 +1,14 @@
 """OpenAPI documents, read once per process and turned into operations with compiled validators.
 
 Nothing here runs per request: the pipeline gets ready-made ``Operation`` objects whose fields each
-carry a fastjsonschema validator, so a request costs a dict lookup and a few compiled calls instead
-of the spec walk openapi-core does every time (measured 35x slower than bare aiohttp here).
+carry a fastjsonschema validator (compiled when first called: ``chatsim.spec.lazy``), so a request
+costs a dict lookup and a few compiled calls instead of the spec walk openapi-core does every time
+(measured 35x slower than bare aiohttp here).
 """
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import fastjsonschema
 import yaml
 
+from chatsim.spec.lazy import LazyValidator
 from chatsim.spec.operations import MISSING, Field, Operation
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
@@ -87,6 +89,11 @@ def _compile(schema: dict[str, Any]) -> Callable[[Any], Any]:
 _VALIDATORS: dict[str, Callable[[Any], Any]] = {}
 
 
+def compile_field_schema(schema: Mapping[str, Any]) -> Callable[[Any], Any]:
+    """A field's validator from its (bounded) OpenAPI schema: what ``LazyValidator`` defers."""
+    return _compile(to_json_schema(schema))
+
+
 # What a vendor can store: Java's int and long behind GeWe and DingTalk. A spec opts every integer
 # without its own bounds into one of these with the top-level ``x-chatsim-integers`` key (a field's
 # ``format: int32``/``int64`` wins); out-of-range values are then validation failures, never stored.
@@ -113,11 +120,10 @@ def bounded(schema: Any, default: str | None) -> Any:
 def _make_field(name: str, location: str, required: bool, schema: dict[str, Any], description: str,
                 integers: str | None = None) -> Field:
     schema = bounded(schema, integers)
-    plain = to_json_schema(schema)
     return Field(name=name, location=location, required=required, schema=schema,
                  description=description or schema.get("description", "") or name,
                  default=schema.get("default", MISSING), type=schema.get("type"),
-                 validate=_compile(plain), sources=(location,))
+                 validate=LazyValidator(schema, compile_field_schema), sources=(location,))
 
 
 def _body_fields(schema: dict[str, Any], integers: str | None) -> list[Field]:
