@@ -11,14 +11,16 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
 from chatsim.contract import Vendor
 from chatsim.faults import SCHEMA as FAULTS_SCHEMA
-from chatsim.paths import scenario_search_path
+from chatsim.paths import SHIPPED_SCENARIOS, scenario_search_path
+
+if TYPE_CHECKING:
+    import jsonschema
 
 _CORE_SCHEMA = json.loads((Path(__file__).parent / "scenario.schema.json").read_text(encoding="utf-8"))
 _CORE_SCHEMA["properties"]["faults"] = FAULTS_SCHEMA  # chatsim/faults/schema.json
@@ -81,8 +83,11 @@ def combined_schema(vendors: Mapping[str, Vendor[Any, Any]]) -> dict[str, Any]:
 
 
 @cache
-def _validator(vendors: tuple[Vendor[Any, Any], ...]) -> jsonschema.Draft202012Validator:
-    """One per set of vendors (manifests hash by identity): every app of a process shares it."""
+def _validator(vendors: tuple[Vendor[Any, Any], ...]) -> "jsonschema.Draft202012Validator":
+    """One per set of vendors (manifests hash by identity): every app of a process shares it.
+    jsonschema is imported here, not at start-up (~30 ms), which reads only the shipped demo."""
+    import jsonschema
+
     return jsonschema.Draft202012Validator(combined_schema({vendor.name: vendor for vendor in vendors}))
 
 
@@ -134,8 +139,12 @@ def _line(event: yaml.Event) -> str:
     return f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
 
 
-def parse(text: str, source: str, vendors: Mapping[str, Vendor[Any, Any]]) -> dict[str, Any]:
-    """YAML text to a checked scenario document, or a ScenarioError naming file, path and problem."""
+def parse(text: str, source: str, vendors: Mapping[str, Vendor[Any, Any]], shipped: bool = False) -> dict[str, Any]:
+    """YAML text to a checked scenario document, or a ScenarioError naming file, path and problem.
+
+    ``shipped``: a scenario chatsim ships, read for chatsim's own vendors; the tests check each of
+    those against the schema (tests/test_shipped_scenarios.py), so the check is not run again at
+    every start. The worlds' own cross-reference checks still run when they are built."""
     try:
         doc = load_yaml(text, source)
     except yaml.YAMLError as exc:
@@ -146,9 +155,13 @@ def parse(text: str, source: str, vendors: Mapping[str, Vendor[Any, Any]]) -> di
         raise ScenarioError(source, "", "the scenario is empty (a scenario starts with `chatsim: 1`)")
     if not isinstance(doc, dict):
         raise ScenarioError(source, "", "a scenario is a mapping of sections")
+    if shipped:
+        return doc
     errors = sorted(_validator(tuple(vendors.values())).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
-        first = jsonschema.exceptions.best_match(errors)
+        from jsonschema.exceptions import best_match
+
+        first = best_match(errors)
         rest = tuple((yaml_path(e.absolute_path), e.message) for e in errors if e is not first)
         raise ScenarioError(source, yaml_path(first.absolute_path), first.message, rest)
     return doc
@@ -177,10 +190,14 @@ def on_read(listener: ReadListener) -> None:
     _read_listeners.append(listener)
 
 
-def read_file(path: Path, vendors: Mapping[str, Vendor[Any, Any]], shown_as: str | None = None) -> dict[str, Any]:
-    """A scenario file; errors name it as ``shown_as`` (a request's name, never the server's path)."""
+def read_file(path: Path, vendors: Mapping[str, Vendor[Any, Any]], shown_as: str | None = None,
+              own_vendors: bool = False) -> dict[str, Any]:
+    """A scenario file; errors name it as ``shown_as`` (a request's name, never the server's path).
+    ``own_vendors``: ``vendors`` are chatsim's built-in ones only, so a shipped file needs no
+    schema check (``parse``'s ``shipped``)."""
     source = shown_as or str(path)
-    doc = parse(read_text(path, source), source, vendors)
+    shipped = own_vendors and path.resolve().parent == SHIPPED_SCENARIOS.resolve()
+    doc = parse(read_text(path, source), source, vendors, shipped)
     for listener in _read_listeners:
         listener(path, doc)
     return doc
