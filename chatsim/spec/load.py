@@ -16,6 +16,7 @@ from typing import Any
 import fastjsonschema
 import yaml
 
+from chatsim.spec import parsed
 from chatsim.spec.lazy import LazyValidator
 from chatsim.spec.operations import MISSING, Field, Operation
 
@@ -32,9 +33,15 @@ LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 @cache
 def load_document(path: Path) -> dict[str, Any]:
-    """A spec, parsed once per process (every app built in it shares the document)."""
-    with path.open(encoding="utf-8") as fh:
-        doc: dict[str, Any] = yaml.load(fh, Loader=LOADER)  # noqa: S506 - a safe loader, C or Python
+    """A spec, parsed once per process (every app built in it shares the document): read back from
+    its build-time parse when that was made from these very bytes (``chatsim.spec.parsed``)."""
+    source = path.read_bytes()
+    doc = parsed.read(path, source)
+    return doc if doc is not None else parse_yaml(source)
+
+
+def parse_yaml(source: bytes) -> dict[str, Any]:
+    doc: dict[str, Any] = yaml.load(source.decode("utf-8"), Loader=LOADER)  # noqa: S506 - a safe loader, C or Python
     return doc
 
 
