@@ -7,6 +7,8 @@ and callbacks/s. Each prints its lines as it goes; none asserts anything.
 - worlds: an egg.js scenario of N users and N friendships and a GeWe account with N contacts,
   loaded through the admin API and reset, for N = 500 and 5,000 (linear means 10x the users costs
   at most 12x the time); goodfriendlist of a user with 5,000 friends, by the journal's server time;
+- GeWe message/postText under load with one callback per message (issue 15's line): req/s, and
+  callbacks/s at the receiver (one account: one delivery key, so one callback in flight at a time);
 - callbacks: messages to 64 GeWe accounts (one delivery key each), queued while the receiver holds
   its answers, then delivered: deliveries per second from the release to the last arrival, beside a
   bare aiohttp client posting the same bodies to the same fast local receiver.
@@ -17,17 +19,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import compileall
+import contextlib
 import http.client
 import json
 import statistics
 import sys
 import time
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import harness
+from cases import CASES, prepare
 
 GEWE_TOKEN = "6c3a2b5f8e9d4c1a9b7e0f2d3c4b5a69"
 FIRST_CALL = ("POST", "/gewe/v2/api/contacts/setFriendPermissions",
@@ -192,12 +196,9 @@ def _wait_for(recv_port: int, count: int, timeout: float = 120.0) -> float:
     raise RuntimeError(f"the receiver got {seen['count']} of {count} callbacks")
 
 
-def callbacks(root: Path, keys: int, per_key: int) -> None:
-    """Deliveries per second across ``keys`` delivery keys, beside a bare aiohttp client posting the
-    same bodies to the same receiver. The receiver holds its answers while the events are created
-    (admin world actions over keep-alive), so the timing is delivery alone: from the release to the
-    last arrival. Then it checks what was delivered: every callback once, in order per key, each
-    with one successful attempt in chatsim's log."""
+@contextlib.contextmanager
+def _receiver_and_chatsim(root: Path) -> Iterator[tuple[int, harness.Server]]:
+    """bench/receiver.py and a chatsim that has answered, both stopped afterwards."""
     recv_port, port = harness.free_port(), harness.free_port()
     receiver = harness.Server("receiver", [sys.executable, str(harness.ROOT / "bench" / "receiver.py"),
                                            "--port", str(recv_port)], recv_port)
@@ -205,6 +206,20 @@ def callbacks(root: Path, keys: int, per_key: int) -> None:
     try:
         harness.wait_for_port(recv_port)
         _first_success(port, server)
+        yield recv_port, server
+    finally:
+        server.stop()
+        receiver.stop()
+
+
+def callbacks(root: Path, keys: int, per_key: int) -> None:
+    """Deliveries per second across ``keys`` delivery keys, beside a bare aiohttp client posting the
+    same bodies to the same receiver. The receiver holds its answers while the events are created
+    (admin world actions over keep-alive), so the timing is delivery alone: from the release to the
+    last arrival. Then it checks what was delivered: every callback once, in order per key, each
+    with one successful attempt in chatsim's log."""
+    with _receiver_and_chatsim(root) as (recv_port, server):
+        port = server.port
         status, body = _request(port, "PUT", "/_chatsim/tenants/cb/scenario", {"Content-Type": "application/yaml"},
                                 callback_scenario(keys, f"http://127.0.0.1:{recv_port}/cb"))
         if status != 200:
@@ -227,9 +242,6 @@ def callbacks(root: Path, keys: int, per_key: int) -> None:
               f"chatsim delivers {sim:.0f}/s ({sim_cpu:.0f} us CPU each), a bare aiohttp client {keys} in flight "
               f"{bare_rate:.0f}/s ({bare_cpu:.0f} us), ratio {sim / bare_rate:.2f}; "
               f"{problem or 'each once, in order per key, one attempt each'}", flush=True)
-    finally:
-        server.stop()
-        receiver.stop()
 
 
 def _check_deliveries(port: int, bodies: list[bytes], keys: int, per_key: int) -> str:
@@ -272,6 +284,33 @@ async def _bare_client(url: str, bodies: list[bytes], in_flight: int) -> float:
         return started
 
 
+def post_text(root: Path, seconds: int) -> None:
+    """GeWe ``message/postText`` under load (c=64, validated, authenticated, journaled), each message
+    also pushed to the account's own callback (``echo_own_messages``) at a local receiver: the
+    requests per second, and the callbacks per second from the load's start to the last arrival."""
+    with _receiver_and_chatsim(root) as (recv_port, server):
+        port = server.port
+        case = prepare(next(case for case in CASES if case.name == "gewe message/postText"), port, tenant="pt")
+        _request(port, "PUT", "/_chatsim/tenants/pt/scenario?merge=true", {"Content-Type": "application/yaml"},
+                 b"chatsim: 1\ngewe:\n  echo_own_messages: true\n")
+        gewe = {"Content-Type": "application/json", "X-GEWE-TOKEN": GEWE_TOKEN, "X-Chatsim-Tenant": "pt"}
+        status, body = _request(port, "POST", "/gewe/v2/api/tools/setCallback", gewe, json.dumps(
+            {"token": GEWE_TOKEN, "callbackUrl": f"http://127.0.0.1:{recv_port}/cb"}).encode())
+        if status != 200 or b'"ret":200' not in body:
+            raise RuntimeError(f"setCallback: {status} {body[:300]!r}")
+        before = json.loads(_request(recv_port, "GET", "/count")[1])["count"]
+        started = time.monotonic()
+        load = harness.measure(server, case, 64, seconds, 10**6, harness.WRK is not None)
+        # wrk counts the answers it read; the few in flight at its end may still add a callback each
+        _wait_for(recv_port, before + load["requests"])
+        time.sleep(0.5)
+        seen = json.loads(_request(recv_port, "GET", "/count")[1])
+        delivered, took = seen["count"] - before, seen["last"] - started
+        print(f"gewe message/postText, one callback each: {load['rps']:.0f} req/s at c=64 ({load['cpu_us']:.0f} us "
+              f"CPU each, {load['errors']} errors), callbacks {delivered / took:.0f}/s ({delivered} for "
+              f"{load['requests']} answers; the last {max(0.0, took - seconds):.2f} s after the load)", flush=True)
+
+
 def run_all(root: Path, quick: bool = False, only: str = "") -> None:
     print("\nextras", flush=True)
     if only in ("", "start"):
@@ -280,6 +319,8 @@ def run_all(root: Path, quick: bool = False, only: str = "") -> None:
         memory(root, 100 if quick else 500)
     if only in ("", "worlds"):
         worlds(root, (500,) if quick else (500, 5000))
+    if only in ("", "postText"):
+        post_text(root, 2 if quick else 5)
     if only in ("", "callbacks"):
         callbacks(root, 16 if quick else 64, 20 if quick else 50)
 
@@ -288,6 +329,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", type=Path, default=harness.ROOT, help="the chatsim checkout to measure")
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--only", choices=("start", "memory", "worlds", "callbacks"), default="")
+    parser.add_argument("--only", choices=("start", "memory", "worlds", "postText", "callbacks"), default="")
     args = parser.parse_args()
     run_all(args.root, args.quick, args.only)
