@@ -76,3 +76,14 @@ def test_a_lazy_validator_called_directly_validates():
     fast_path = on_first_use(next(iter(build_app(Settings(quiet=True))[HOST].operations["gewe"])),
                              lambda op: lambda request, path, body: {"compiled": op.operation_id})
     assert fast_path(REQUEST, {}, {}) is not None
+
+
+def test_an_app_built_after_another_compiled_an_operation_gets_its_compiled_checks():
+    first = build_app(Settings(quiet=True))[HOST]
+    op = next(op for op in first.operations["gewe"] if op.operation_id == "setFriendRemark")
+    op.fast_path(REQUEST, {}, {})
+    again = next(op for op in build_app(Settings(quiet=True))[HOST].operations["gewe"]
+                 if op.operation_id == "setFriendRemark")
+    assert again.fast_path is op.fast_path
+    assert [fld.validate for fld in again.fields] == [fld.validate for fld in op.fields]
+    assert not any(isinstance(fld.validate, LazyValidator) for fld in again.fields)
