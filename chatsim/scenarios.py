@@ -12,14 +12,15 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from chatsim.contract import Vendor
 from chatsim.faults import SCHEMA as FAULTS_SCHEMA
 from chatsim.paths import SHIPPED_SCENARIOS, scenario_search_path
+from chatsim.spec import parsed
+from chatsim.spec.yamlread import yaml_loader
 
 if TYPE_CHECKING:
     import jsonschema
+    import yaml
 
 _CORE_SCHEMA = json.loads((Path(__file__).parent / "scenario.schema.json").read_text(encoding="utf-8"))
 _CORE_SCHEMA["properties"]["faults"] = FAULTS_SCHEMA  # chatsim/faults/schema.json
@@ -103,23 +104,24 @@ def _validator(vendors: tuple[Vendor[Any, Any], ...]) -> "jsonschema.Draft202012
 MAX_BYTES = 4 * 1024**2
 MAX_DEPTH = 64
 MAX_NODES = 200_000
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where it is installed
 
 
 def load_yaml(text: str, source: str) -> Any:
     """YAML text to data within the limits, the nesting checked on the event stream before any
     recursive step runs; the alias expansion counted on the composed graph before it is built."""
+    import yaml
+
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise ScenarioError(source, "", f"a scenario is at most {MAX_BYTES // 1024**2} MiB")
     depth = 0
-    for event in yaml.parse(text, Loader=_LOADER):
+    for event in yaml.parse(text, Loader=yaml_loader()):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
                 raise ScenarioError(source, _line(event), f"nested deeper than {MAX_DEPTH} levels")
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
-    node = yaml.compose(text, Loader=_LOADER)
+    node = yaml.compose(text, Loader=yaml_loader())
     if node is None:
         return None
     if _expanded(node, {}) > MAX_NODES:
@@ -127,8 +129,10 @@ def load_yaml(text: str, source: str) -> Any:
     return yaml.SafeLoader("").construct_document(node)
 
 
-def _expanded(node: yaml.Node, seen: dict[int, int]) -> int:
+def _expanded(node: "yaml.Node", seen: dict[int, int]) -> int:
     """Nodes counted as the document would be built: an alias counts its target again each time."""
+    import yaml
+
     known = seen.get(id(node))
     if known is not None:
         return known
@@ -141,7 +145,7 @@ def _expanded(node: yaml.Node, seen: dict[int, int]) -> int:
     return total
 
 
-def _line(event: yaml.Event) -> str:
+def _line(event: "yaml.Event") -> str:
     mark = event.start_mark
     return f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
 
@@ -152,6 +156,8 @@ def parse(text: str, source: str, vendors: Mapping[str, Vendor[Any, Any]], shipp
     ``shipped``: a scenario chatsim ships, read for chatsim's own vendors; the tests check each of
     those against the schema (tests/test_shipped_scenarios.py), so the check is not run again at
     every start. The worlds' own cross-reference checks still run when they are built."""
+    import yaml
+
     try:
         doc = load_yaml(text, source)
     except yaml.YAMLError as exc:
@@ -204,7 +210,11 @@ def read_file(path: Path, vendors: Mapping[str, Vendor[Any, Any]], shown_as: str
     schema check (``parse``'s ``shipped``)."""
     source = shown_as or str(path)
     shipped = own_vendors and path.resolve().parent == SHIPPED_SCENARIOS.resolve()
-    doc = parse(read_text(path, source), source, vendors, shipped)
+    text = read_text(path, source)
+    # a shipped file's build-time parse, when made from these very bytes (chatsim.spec.parsed)
+    doc = parsed.read(path, text.encode("utf-8")) if shipped else None
+    if doc is None:
+        doc = parse(text, source, vendors, shipped)
     for listener in _read_listeners:
         listener(path, doc)
     return doc

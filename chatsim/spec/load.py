@@ -14,21 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import fastjsonschema
-import yaml
 
 from chatsim.spec import parsed
 from chatsim.spec.lazy import LazyValidator
 from chatsim.spec.operations import MISSING, Field, Operation
+from chatsim.spec.yamlread import parse_yaml
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
 _OPENAPI_ONLY = {"example", "examples", "xml", "externalDocs", "discriminator", "deprecated", "readOnly",
                  "writeOnly", "nullable"}
 _KNOWN_FORMATS = {"date-time", "date", "email", "hostname", "ipv4", "ipv6", "uri", "uuid", "regex"}
-
-
-# libyaml's parser where it is installed: the pure-Python one took ~400 ms of every start-up on the
-# four specs, libyaml ~90 ms, for the same documents (tests/test_specs.py holds them equal).
-LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @cache
@@ -38,11 +33,6 @@ def load_document(path: Path) -> dict[str, Any]:
     source = path.read_bytes()
     doc = parsed.read(path, source)
     return doc if doc is not None else parse_yaml(source)
-
-
-def parse_yaml(source: bytes) -> dict[str, Any]:
-    doc: dict[str, Any] = yaml.load(source.decode("utf-8"), Loader=LOADER)  # noqa: S506 - a safe loader, C or Python
-    return doc
 
 
 def resolve_refs(node: Any, root: dict[str, Any], memo: dict[str, Any] | None = None) -> Any:

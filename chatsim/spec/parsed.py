@@ -1,13 +1,15 @@
-"""The specs pre-parsed at build time: a speed trick for start-up, kept apart from the YAML it stands for.
+"""The specs and shipped scenarios pre-parsed at build time: a speed trick for start-up, kept apart
+from the YAML it stands for.
 
 Even with libyaml, parsing the specs is 50-90 ms of every start (PyYAML builds the objects in
-Python); reading the same documents back with ``marshal`` takes ~2 ms. ``python -m
-chatsim.spec.parsed`` (``make`` runs it before serving, testing or building the wheel) writes each
-spec's document beside it as ``NAME.yaml.marshal``, stamped with the SHA-256 of the YAML bytes and
-the Python version it was made by. ``read`` answers a document only when both stamps match the
-spec as it is now; an edited spec (or one never pre-parsed) is parsed from its YAML, as before,
-until the next build. chatsim itself never writes these files. tests/test_parsed_specs.py holds
-every pre-parsed document equal to its YAML.
+Python), and importing PyYAML ~10 ms more; reading the same documents back with ``marshal`` takes
+~2 ms. ``python -m chatsim.spec.parsed`` (``make`` runs it before serving, testing or building the
+wheel) writes each spec's and shipped scenario's document beside it as ``NAME.yaml.marshal``,
+stamped with the SHA-256 of the YAML bytes and the Python version it was made by. ``read`` answers
+a document only when both stamps match the file as it is now; an edited file (or one never
+pre-parsed) is parsed from its YAML, as before, until the next build. chatsim itself never writes
+these files. tests/test_parsed_specs.py holds every pre-parsed document equal
+to what reading its YAML gives.
 """
 
 import hashlib
@@ -15,6 +17,8 @@ import marshal
 import sys
 from pathlib import Path
 from typing import Any
+
+from chatsim.spec.yamlread import parse_yaml
 
 SUFFIX = ".marshal"
 _PYTHON = f"{sys.version_info[0]}.{sys.version_info[1]}"
@@ -49,10 +53,8 @@ def write(spec: Path, doc: dict[str, Any], source: bytes) -> bool:
 
 
 def main() -> int:
-    from chatsim.paths import SPECS_DIR
-    from chatsim.spec.load import parse_yaml
-
-    for spec in sorted(SPECS_DIR.glob("*.yaml")):
+    data = Path(__file__).resolve().parent.parent / "data"  # chatsim.paths' folders, from below it
+    for spec in sorted([*data.glob("specs/*.yaml"), *data.glob("scenarios/*.yaml")]):
         source = spec.read_bytes()
         if read(spec, source) is None and not write(spec, parse_yaml(source), source):
             print(f"{spec.name}: not pre-parsed (it holds values marshal cannot keep)", file=sys.stderr)
