@@ -67,7 +67,7 @@ test: $(STAMP) $(NB_STAMP) wheel-venv browser specs
 	$(BIN)/mypy chatsim
 	CHATSIM_WHEEL_VENV=$(WHEEL_VENV) $(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
 
-# Every implemented operation against bare aiohttp, then cold start, RSS, worlds and callbacks (~13 min);
+# Every implemented operation against bare aiohttp, then cold start, RSS, worlds and callbacks (~14 min);
 # QUICK=1 for a short run.
 bench: $(STAMP) specs
 	$(BIN)/python bench/run.py $(if $(QUICK),--quick)

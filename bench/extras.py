@@ -320,7 +320,7 @@ def run_all(root: Path, quick: bool = False, only: str = "") -> None:
     if only in ("", "worlds"):
         worlds(root, (500,) if quick else (500, 5000))
     if only in ("", "postText"):
-        post_text(root, 2 if quick else 5)
+        post_text(root, 2 if quick else 3)
     if only in ("", "callbacks"):
         callbacks(root, 16 if quick else 64, 20 if quick else 50)
 
