@@ -7,23 +7,31 @@ and callbacks/s. Each prints its lines as it goes; none asserts anything.
 - worlds: an egg.js scenario of N users and N friendships and a GeWe account with N contacts,
   loaded through the admin API and reset, for N = 500 and 5,000 (linear means 10x the users costs
   at most 12x the time); goodfriendlist of a user with 5,000 friends, by the journal's server time;
-- callbacks: a stranger's friend request per tenant in 50 tenants (one delivery key each) against a
-  fast local receiver, deliveries per second; and what a bare aiohttp client does to the same receiver.
+- GeWe message/postText under load with one callback per message (issue 15's line): req/s, and
+  callbacks/s at the receiver (one account: one delivery key, so one callback in flight at a time);
+- callbacks: messages to 64 GeWe accounts (one delivery key each), queued while the receiver holds
+  its answers, then delivered: deliveries per second from the release to the last arrival, beside a
+  bare aiohttp client posting the same bodies to the same fast local receiver.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
+import contextlib
 import http.client
 import json
 import statistics
 import sys
 import time
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import harness
+from cases import CASES, prepare
 
 GEWE_TOKEN = "6c3a2b5f8e9d4c1a9b7e0f2d3c4b5a69"
 FIRST_CALL = ("POST", "/gewe/v2/api/contacts/setFriendPermissions",
@@ -58,6 +66,10 @@ def _first_success(port: int, proc: harness.Server, timeout: float = 30.0) -> No
 
 
 def cold_start(root: Path, rounds: int) -> None:
+    """Both servers start from bytecode, as an installed wheel does (pip compiles at install):
+    aiohttp's is in site-packages, chatsim's is compiled here first, or with
+    PYTHONDONTWRITEBYTECODE set every chatsim start would compile its ~150 modules again."""
+    compileall.compile_dir(root / "chatsim", quiet=1)
     times: dict[str, list[float]] = {"chatsim": [], "bare": []}
     for _ in range(rounds):
         for name in times:
@@ -81,13 +93,17 @@ def memory(root: Path, tenants: int) -> None:
     try:
         _first_success(port, server)
         idle = harness.rss_kib(server.pid)
+        # one tenant first: the admin call's own first-use costs (its checks compile on first use)
+        # are not a tenant's
+        _request(port, "GET", "/_chatsim/tenants/warm/state")
+        one = harness.rss_kib(server.pid)
         for i in range(tenants):
-            _request(port, "GET", "/_chatsim/health" if i < 0 else f"/_chatsim/tenants/t{i}/state")
+            _request(port, "GET", f"/_chatsim/tenants/t{i}/state")
         with_tenants = harness.rss_kib(server.pid)
     finally:
         server.stop()
     print(f"idle RSS (demo scenario, after one request): {idle / 1024:.1f} MiB; with {tenants} more tenants "
-          f"{with_tenants / 1024:.1f} MiB: {(with_tenants - idle) / tenants:.1f} KiB per tenant", flush=True)
+          f"{with_tenants / 1024:.1f} MiB: {(with_tenants - one) / tenants:.1f} KiB per tenant", flush=True)
 
 
 def egg_scenario(count: int) -> bytes:
@@ -145,7 +161,48 @@ def friend_list_time(port: int, size: int) -> None:
     print(f"goodfriendlist of {count} friends: server time median {statistics.median(ms):.1f} ms", flush=True)
 
 
-def callbacks(root: Path, tenants: int, per_tenant: int) -> None:
+def callback_scenario(keys: int, url: str) -> bytes:
+    """GeWe accounts, one device each (one delivery key each), every one a friend of one sender."""
+    tokens = "\n".join(f"    - token: '{k:032x}'\n      callback_url: '{url}'\n      devices:\n"
+                       f"        - {{appId: wx_cb{k:03d}, wxid: wxid_cb{k:03d}, online: true}}" for k in range(keys))
+    people = "\n".join(f"    - {{wxid: wxid_cb{k:03d}, nickname: cb{k}, friends: [wxid_sender]}}" for k in range(keys))
+    # a long timeout: the first callback of each key waits in the held receiver while the rest queue
+    return (f"chatsim: 1\ncallbacks: {{timeout_seconds: 120, keep_delivered: 100000}}\ngewe:\n  tokens:\n{tokens}\n"
+            f"  people:\n{people}\n    - {{wxid: wxid_sender, nickname: sender}}\n").encode()
+
+
+async def _create_events(port: int, keys: int, per_key: int) -> float:
+    """``per_key`` messages to each account, in order per account, all accounts at once over
+    keep-alive: each is one AddMsg callback. Answers the seconds it took."""
+    url = f"http://127.0.0.1:{port}/_chatsim/tenants/cb/gewe/messages"
+    async with aiohttp.ClientSession() as session:
+
+        async def account(k: int) -> None:
+            for n in range(per_key):
+                body = {"appId": f"wx_cb{k:03d}", "fromWxid": "wxid_sender", "type": "text", "content": str(n)}
+                async with session.post(url, json=body) as resp:
+                    if resp.status != 200:
+                        raise RuntimeError(f"sendMessage: {resp.status} {(await resp.text())[:300]}")
+
+        started = time.monotonic()
+        await asyncio.gather(*(account(k) for k in range(keys)))
+        return time.monotonic() - started
+
+
+def _wait_for(recv_port: int, count: int, timeout: float = 120.0) -> float:
+    """The receiver's time of the ``count``-th arrival."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        seen = json.loads(_request(recv_port, "GET", "/count")[1])
+        if seen["count"] >= count:
+            return float(seen["last"])
+        time.sleep(0.005)
+    raise RuntimeError(f"the receiver got {seen['count']} of {count} callbacks")
+
+
+@contextlib.contextmanager
+def _receiver_and_chatsim(root: Path) -> Iterator[tuple[int, harness.Server]]:
+    """bench/receiver.py and a chatsim that has answered, both stopped afterwards."""
     recv_port, port = harness.free_port(), harness.free_port()
     receiver = harness.Server("receiver", [sys.executable, str(harness.ROOT / "bench" / "receiver.py"),
                                            "--port", str(recv_port)], recv_port)
@@ -153,55 +210,109 @@ def callbacks(root: Path, tenants: int, per_tenant: int) -> None:
     try:
         harness.wait_for_port(recv_port)
         _first_success(port, server)
-        url = f"http://127.0.0.1:{recv_port}/cb"
-        gewe = {"Content-Type": "application/json", "X-GEWE-TOKEN": GEWE_TOKEN}
-        for i in range(tenants):
-            _request(port, "POST", "/gewe/v2/api/tools/setCallback", {**gewe, "X-Chatsim-Tenant": f"cb{i}"},
-                     json.dumps({"token": GEWE_TOKEN, "callbackUrl": url}).encode())
-        before = _count(recv_port)
-        people = ("wxid_lilei1990", "wxid_hanmeimei", "wxid_wangxiaoming", "wxid_chenjing")
-        started = time.monotonic()
-        for k in range(per_tenant):
-            for i in range(tenants):
-                body = {"appId": "wx_wR_U4zPj2M_OTS3BCyoE4", "fromWxid": people[k % len(people)], "content": str(k)}
-                _request(port, "POST", f"/_chatsim/tenants/cb{i}/gewe/friend-requests",
-                         {"Content-Type": "application/json"}, json.dumps(body).encode())
-        sent = time.monotonic() - started
-        expected, last, last_change = tenants * per_tenant, before, time.monotonic()
-        while time.monotonic() - last_change < 1.0:
-            now = _count(recv_port)
-            if now != last:
-                last, last_change = now, time.monotonic()
-            if now - before >= expected:
-                break
-            time.sleep(0.01)
-        took = last_change - started
-        print(f"callbacks: {last - before} of {expected} delivered across {tenants} tenants in {took:.2f} s "
-              f"({(last - before) / took:.0f}/s; the {expected} events took {sent:.2f} s to create)", flush=True)
-        bare = asyncio.run(_bare_client(url, expected))
-        print(f"callbacks: a bare aiohttp client, 64 in flight, to the same receiver: {bare:.0f}/s", flush=True)
+        yield recv_port, server
     finally:
         server.stop()
         receiver.stop()
 
 
-def _count(port: int) -> int:
-    count: int = json.loads(_request(port, "GET", "/count")[1])["count"]
-    return count
+def callbacks(root: Path, keys: int, per_key: int) -> None:
+    """Deliveries per second across ``keys`` delivery keys, beside a bare aiohttp client posting the
+    same bodies to the same receiver. The receiver holds its answers while the events are created
+    (admin world actions over keep-alive), so the timing is delivery alone: from the release to the
+    last arrival. Then it checks what was delivered: every callback once, in order per key, each
+    with one successful attempt in chatsim's log."""
+    with _receiver_and_chatsim(root) as (recv_port, server):
+        port = server.port
+        status, body = _request(port, "PUT", "/_chatsim/tenants/cb/scenario", {"Content-Type": "application/yaml"},
+                                callback_scenario(keys, f"http://127.0.0.1:{recv_port}/cb"))
+        if status != 200:
+            raise RuntimeError(f"callback scenario: {status} {body[:300]!r}")
+        expected = keys * per_key
+        _request(recv_port, "POST", "/_hold")
+        created = asyncio.run(_create_events(port, keys, per_key))
+        released, cpu = time.monotonic(), harness.cpu_seconds(server.pid)
+        _request(recv_port, "POST", "/_release")
+        sim = expected / (_wait_for(recv_port, expected) - released)
+        sim_cpu = (harness.cpu_seconds(server.pid) - cpu) / expected * 1e6
+        bodies = _request(recv_port, "GET", "/bodies")[1].split(b"\n")
+        problem = _check_deliveries(port, bodies, keys, per_key)
+        _request(recv_port, "POST", "/_forget")
+        cpu = time.process_time()
+        bare = _with_uvloop(_bare_client(f"http://127.0.0.1:{recv_port}/cb", bodies, keys))
+        bare_cpu = (time.process_time() - cpu) / expected * 1e6
+        bare_rate = expected / (_wait_for(recv_port, expected) - bare)
+        print(f"callbacks: {expected} across {keys} keys (created in {created:.2f} s, {expected / created:.0f}/s): "
+              f"chatsim delivers {sim:.0f}/s ({sim_cpu:.0f} us CPU each), a bare aiohttp client {keys} in flight "
+              f"{bare_rate:.0f}/s ({bare_cpu:.0f} us), ratio {sim / bare_rate:.2f}; "
+              f"{problem or 'each once, in order per key, one attempt each'}", flush=True)
 
 
-async def _bare_client(url: str, count: int) -> float:
-    body = json.dumps({"TypeName": "AddMsg", "Appid": "wx_x", "Data": {"MsgType": 37}}).encode()
-    limit = asyncio.Semaphore(64)
+def _check_deliveries(port: int, bodies: list[bytes], keys: int, per_key: int) -> str:
+    """What is wrong with what the receiver got and chatsim logged, or ''."""
+    order: dict[str, list[str]] = {}
+    for body in bodies:
+        payload = json.loads(body)
+        order.setdefault(payload["Appid"], []).append(payload["Data"]["Content"]["string"])
+    wanted = [str(n) for n in range(per_key)]
+    wrong = [key for key, got in order.items() if got != wanted]
+    if len(order) != keys or wrong:
+        return f"NOT DELIVERED AS SENT: {len(order)} keys, out of order or missing: {wrong[:3]}"
+    listed = json.loads(_request(port, "GET", "/_chatsim/tenants/cb/callbacks")[1])["callbacks"]
+    bad = [d["id"] for d in listed if d["status"] != "delivered" or [a["status"] for a in d["attempts"]] != [200]]
+    if len(listed) != keys * per_key or bad:
+        return f"ATTEMPT LOG: {len(listed)} callbacks listed, {len(bad)} not delivered in one attempt"
+    return ""
+
+
+def _with_uvloop(work: Coroutine[Any, Any, float]) -> float:
+    """Run on uvloop where it is installed, as chatsim serve does: the two clients compared alike."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(work)
+    return uvloop.run(work)
+
+
+async def _bare_client(url: str, bodies: list[bytes], in_flight: int) -> float:
+    """Posts the bodies with ``in_flight`` at a time; answers when it started."""
+    limit = asyncio.Semaphore(in_flight)
     async with aiohttp.ClientSession() as session:
 
-        async def one() -> None:
+        async def one(body: bytes) -> None:
             async with limit, session.post(url, data=body, headers={"Content-Type": "application/json"}) as resp:
                 await resp.read()
 
         started = time.monotonic()
-        await asyncio.gather(*(one() for _ in range(count)))
-        return count / (time.monotonic() - started)
+        await asyncio.gather(*(one(body) for body in bodies))
+        return started
+
+
+def post_text(root: Path, seconds: int) -> None:
+    """GeWe ``message/postText`` under load (c=64, validated, authenticated, journaled), each message
+    also pushed to the account's own callback (``echo_own_messages``) at a local receiver: the
+    requests per second, and the callbacks per second from the load's start to the last arrival."""
+    with _receiver_and_chatsim(root) as (recv_port, server):
+        port = server.port
+        case = prepare(next(case for case in CASES if case.name == "gewe message/postText"), port, tenant="pt")
+        _request(port, "PUT", "/_chatsim/tenants/pt/scenario?merge=true", {"Content-Type": "application/yaml"},
+                 b"chatsim: 1\ngewe:\n  echo_own_messages: true\n")
+        gewe = {"Content-Type": "application/json", "X-GEWE-TOKEN": GEWE_TOKEN, "X-Chatsim-Tenant": "pt"}
+        status, body = _request(port, "POST", "/gewe/v2/api/tools/setCallback", gewe, json.dumps(
+            {"token": GEWE_TOKEN, "callbackUrl": f"http://127.0.0.1:{recv_port}/cb"}).encode())
+        if status != 200 or b'"ret":200' not in body:
+            raise RuntimeError(f"setCallback: {status} {body[:300]!r}")
+        before = json.loads(_request(recv_port, "GET", "/count")[1])["count"]
+        started = time.monotonic()
+        load = harness.measure(server, case, 64, seconds, 10**6, harness.WRK is not None)
+        # wrk counts the answers it read; the few in flight at its end may still add a callback each
+        _wait_for(recv_port, before + load["requests"])
+        time.sleep(0.5)
+        seen = json.loads(_request(recv_port, "GET", "/count")[1])
+        delivered, took = seen["count"] - before, seen["last"] - started
+        print(f"gewe message/postText, one callback each: {load['rps']:.0f} req/s at c=64 ({load['cpu_us']:.0f} us "
+              f"CPU each, {load['errors']} errors), callbacks {delivered / took:.0f}/s ({delivered} for "
+              f"{load['requests']} answers; the last {max(0.0, took - seconds):.2f} s after the load)", flush=True)
 
 
 def run_all(root: Path, quick: bool = False, only: str = "") -> None:
@@ -212,14 +323,16 @@ def run_all(root: Path, quick: bool = False, only: str = "") -> None:
         memory(root, 100 if quick else 500)
     if only in ("", "worlds"):
         worlds(root, (500,) if quick else (500, 5000))
+    if only in ("", "postText"):
+        post_text(root, 2 if quick else 3)
     if only in ("", "callbacks"):
-        callbacks(root, 10 if quick else 50, 5 if quick else 20)
+        callbacks(root, 16 if quick else 64, 20 if quick else 50)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", type=Path, default=harness.ROOT, help="the chatsim checkout to measure")
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--only", choices=("start", "memory", "worlds", "callbacks"), default="")
+    parser.add_argument("--only", choices=("start", "memory", "worlds", "postText", "callbacks"), default="")
     args = parser.parse_args()
     run_all(args.root, args.quick, args.only)

@@ -7,14 +7,14 @@ account goes offline...) as their manifests' ``world_actions``; their operationI
 ``<vendor>.<action>``, and the chain hands each the tenant's world of that vendor.
 """
 
+import functools
 import hmac
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 from multidict import MultiMapping
 
 from chatsim import __version__
@@ -28,6 +28,9 @@ from chatsim.spec.load import load_document
 from chatsim.spec.operations import Operation, Violation
 from chatsim.tenants import Tenant, TenantError
 from chatsim.ui import asset_reply, browser_redirect, page_reply
+
+if TYPE_CHECKING:
+    import jsonschema
 
 AdminCall = Call[Host, None]
 
@@ -254,7 +257,12 @@ def redeliver_callback(call: AdminCall) -> Reply:
     return Reply.json(delivery.to_json())
 
 
-_FAULT_RULES = jsonschema.Draft202012Validator(FAULTS_SCHEMA)
+@functools.cache
+def _fault_rules() -> "jsonschema.Draft202012Validator":
+    """The fault rules' validator, made on the first PUT: jsonschema is no part of start-up."""
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(FAULTS_SCHEMA)
 
 
 def faults_json(call: AdminCall) -> Reply:
@@ -269,7 +277,7 @@ def put_faults(call: AdminCall) -> Reply:
     """Checked whole before anything changes: the schema, then what only the server knows (the
     vendors it serves, each vendor's error kinds)."""
     rules = call.params["rules"]
-    problem = next(iter(sorted(_FAULT_RULES.iter_errors(rules), key=lambda e: list(map(str, e.absolute_path)))),
+    problem = next(iter(sorted(_fault_rules().iter_errors(rules), key=lambda e: list(map(str, e.absolute_path)))),
                    None)
     if problem is not None:
         raise Refused(f"rules{yaml_path(['', *problem.absolute_path])}: {problem.message}", 400)

@@ -34,7 +34,7 @@ from chatsim.spec.operations import Operation
 from chatsim.state import StateDir
 from chatsim.targets import CallbackTargets
 from chatsim.tenants import MemoryBudget, TenantRegistry
-from chatsim.vendors.registry import discover
+from chatsim.vendors.registry import builtin_only, discover
 
 VIOLATIONS_HEADER = "X-Chatsim-Violations"
 BODY_LIMIT = 4 * 1024**2
@@ -170,7 +170,7 @@ HTTP = web.AppKey("http", aiohttp.ClientSession)
 
 def build_app(settings: Settings, vendors: Mapping[str, Vendor[Any, Any]] | None = None) -> web.Application:
     vendors = dict(vendors) if vendors is not None else discover(settings.vendor_modules)
-    scenarios = [read_file(path, vendors) for path in settings.scenarios]
+    scenarios = [read_file(path, vendors, own_vendors=builtin_only(vendors)) for path in settings.scenarios]
     app = web.Application(client_max_size=BODY_LIMIT, handler_args=PARSER_LIMITS)
 
     targets = CallbackTargets.of(settings.port, settings.allow_callback_hosts)

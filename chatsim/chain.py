@@ -31,6 +31,7 @@ from chatsim.journal import Journal, ServeEvent
 from chatsim.outbox import DEPTH_HEADER
 from chatsim.routing import Router, split_tenant, tenant_from_headers
 from chatsim.spec.fastpath import compile_fast_path
+from chatsim.spec.lazy import materialize, on_first_use
 from chatsim.spec.load import extract_operations
 from chatsim.spec.operations import FastPath, Operation, Policy, Violation
 from chatsim.tenants import TenantError, TenantRegistry
@@ -88,9 +89,19 @@ def bind(op: Operation, vendor: Vendor[Any, Any], world: str) -> Operation:
                     world=world)
     key = (id(op), tuple(fld.sources for fld in fields), vendor.policy)
     fast_path = _FAST_PATHS.get(key)
-    if fast_path is None:
-        fast_path = _FAST_PATHS[key] = compile_fast_path(bound, vendor.policy)
-    return replace(bound, fast_path=fast_path)
+    if fast_path is not None:  # compiled for another app: its validators are compiled too
+        materialize(bound)
+        return replace(bound, fast_path=fast_path)
+
+    def compile_once(op: Operation) -> FastPath:
+        found = _FAST_PATHS.get(key)
+        if found is None:
+            found = _FAST_PATHS[key] = compile_fast_path(op, vendor.policy)
+        return found
+
+    # compiled on the operation's first request (chatsim.spec.lazy): most are never called
+    object.__setattr__(bound, "fast_path", on_first_use(bound, compile_once))
+    return bound
 
 
 # Compiling is half of building an app and the suite builds hundreds; the generated check depends

@@ -4,21 +4,23 @@ A scenario is checked completely before anything is built from it, and a tenant 
 once every vendor has built its world, so a bad file never leaves a half-loaded tenant behind.
 """
 
-import contextlib
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from chatsim.contract import Vendor
 from chatsim.faults import SCHEMA as FAULTS_SCHEMA
-from chatsim.paths import scenario_search_path
+from chatsim.paths import SHIPPED_SCENARIOS, scenario_search_path
+from chatsim.spec import parsed
+from chatsim.spec.yamlread import yaml_loader
+
+if TYPE_CHECKING:
+    import jsonschema
+    import yaml
 
 _CORE_SCHEMA = json.loads((Path(__file__).parent / "scenario.schema.json").read_text(encoding="utf-8"))
 _CORE_SCHEMA["properties"]["faults"] = FAULTS_SCHEMA  # chatsim/faults/schema.json
@@ -51,12 +53,20 @@ class Problems:
     def __init__(self) -> None:
         self.found: list[ScenarioError] = []
 
-    @contextlib.contextmanager
-    def row(self) -> Iterator[None]:
-        try:
-            yield
-        except ScenarioError as exc:
-            self.found.append(exc)
+    def row(self) -> "Problems":
+        """The block of one row. The Problems is its own context manager rather than a
+        ``contextlib.contextmanager`` generator: worlds of thousands of rows enter one per row, and
+        the generator's machinery was a fifth of building them."""
+        return self
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> bool:
+        if isinstance(error, ScenarioError):
+            self.found.append(error)
+            return True
+        return False
 
     def check(self) -> None:
         if not self.found:
@@ -81,8 +91,11 @@ def combined_schema(vendors: Mapping[str, Vendor[Any, Any]]) -> dict[str, Any]:
 
 
 @cache
-def _validator(vendors: tuple[Vendor[Any, Any], ...]) -> jsonschema.Draft202012Validator:
-    """One per set of vendors (manifests hash by identity): every app of a process shares it."""
+def _validator(vendors: tuple[Vendor[Any, Any], ...]) -> "jsonschema.Draft202012Validator":
+    """One per set of vendors (manifests hash by identity): every app of a process shares it.
+    jsonschema is imported here, not at start-up (~30 ms), which reads only the shipped demo."""
+    import jsonschema
+
     return jsonschema.Draft202012Validator(combined_schema({vendor.name: vendor for vendor in vendors}))
 
 
@@ -91,23 +104,24 @@ def _validator(vendors: tuple[Vendor[Any, Any], ...]) -> jsonschema.Draft202012V
 MAX_BYTES = 4 * 1024**2
 MAX_DEPTH = 64
 MAX_NODES = 200_000
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where it is installed
 
 
 def load_yaml(text: str, source: str) -> Any:
     """YAML text to data within the limits, the nesting checked on the event stream before any
     recursive step runs; the alias expansion counted on the composed graph before it is built."""
+    import yaml
+
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise ScenarioError(source, "", f"a scenario is at most {MAX_BYTES // 1024**2} MiB")
     depth = 0
-    for event in yaml.parse(text, Loader=_LOADER):
+    for event in yaml.parse(text, Loader=yaml_loader()):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
                 raise ScenarioError(source, _line(event), f"nested deeper than {MAX_DEPTH} levels")
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
-    node = yaml.compose(text, Loader=_LOADER)
+    node = yaml.compose(text, Loader=yaml_loader())
     if node is None:
         return None
     if _expanded(node, {}) > MAX_NODES:
@@ -115,8 +129,10 @@ def load_yaml(text: str, source: str) -> Any:
     return yaml.SafeLoader("").construct_document(node)
 
 
-def _expanded(node: yaml.Node, seen: dict[int, int]) -> int:
+def _expanded(node: "yaml.Node", seen: dict[int, int]) -> int:
     """Nodes counted as the document would be built: an alias counts its target again each time."""
+    import yaml
+
     known = seen.get(id(node))
     if known is not None:
         return known
@@ -129,13 +145,19 @@ def _expanded(node: yaml.Node, seen: dict[int, int]) -> int:
     return total
 
 
-def _line(event: yaml.Event) -> str:
+def _line(event: "yaml.Event") -> str:
     mark = event.start_mark
     return f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
 
 
-def parse(text: str, source: str, vendors: Mapping[str, Vendor[Any, Any]]) -> dict[str, Any]:
-    """YAML text to a checked scenario document, or a ScenarioError naming file, path and problem."""
+def parse(text: str, source: str, vendors: Mapping[str, Vendor[Any, Any]], shipped: bool = False) -> dict[str, Any]:
+    """YAML text to a checked scenario document, or a ScenarioError naming file, path and problem.
+
+    ``shipped``: a scenario chatsim ships, read for chatsim's own vendors; the tests check each of
+    those against the schema (tests/test_shipped_scenarios.py), so the check is not run again at
+    every start. The worlds' own cross-reference checks still run when they are built."""
+    import yaml
+
     try:
         doc = load_yaml(text, source)
     except yaml.YAMLError as exc:
@@ -146,9 +168,13 @@ def parse(text: str, source: str, vendors: Mapping[str, Vendor[Any, Any]]) -> di
         raise ScenarioError(source, "", "the scenario is empty (a scenario starts with `chatsim: 1`)")
     if not isinstance(doc, dict):
         raise ScenarioError(source, "", "a scenario is a mapping of sections")
+    if shipped:
+        return doc
     errors = sorted(_validator(tuple(vendors.values())).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
-        first = jsonschema.exceptions.best_match(errors)
+        from jsonschema.exceptions import best_match
+
+        first = best_match(errors)
         rest = tuple((yaml_path(e.absolute_path), e.message) for e in errors if e is not first)
         raise ScenarioError(source, yaml_path(first.absolute_path), first.message, rest)
     return doc
@@ -177,10 +203,18 @@ def on_read(listener: ReadListener) -> None:
     _read_listeners.append(listener)
 
 
-def read_file(path: Path, vendors: Mapping[str, Vendor[Any, Any]], shown_as: str | None = None) -> dict[str, Any]:
-    """A scenario file; errors name it as ``shown_as`` (a request's name, never the server's path)."""
+def read_file(path: Path, vendors: Mapping[str, Vendor[Any, Any]], shown_as: str | None = None,
+              own_vendors: bool = False) -> dict[str, Any]:
+    """A scenario file; errors name it as ``shown_as`` (a request's name, never the server's path).
+    ``own_vendors``: ``vendors`` are chatsim's built-in ones only, so a shipped file needs no
+    schema check (``parse``'s ``shipped``)."""
     source = shown_as or str(path)
-    doc = parse(read_text(path, source), source, vendors)
+    shipped = own_vendors and path.resolve().parent == SHIPPED_SCENARIOS.resolve()
+    text = read_text(path, source)
+    # a shipped file's build-time parse, when made from these very bytes (chatsim.spec.parsed)
+    doc = parsed.read(path, text.encode("utf-8")) if shipped else None
+    if doc is None:
+        doc = parse(text, source, vendors, shipped)
     for listener in _read_listeners:
         listener(path, doc)
     return doc

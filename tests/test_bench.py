@@ -70,3 +70,11 @@ def test_the_extras_run_on_tiny_worlds(capsys):
     assert "world egg.js users + friendships 20: load" in printed
     assert "goodfriendlist of 19 friends" in printed
     assert "KiB per tenant" in printed
+
+
+def test_the_callback_figures_check_what_they_deliver(capsys):
+    extras.callbacks(harness.ROOT, 3, 4)
+    extras.post_text(harness.ROOT, 1)
+    printed = capsys.readouterr().out
+    assert "12 across 3 keys" in printed and "each once, in order per key, one attempt each" in printed, printed
+    assert re.search(r"postText, one callback each: \d+ req/s .* 0 errors\), callbacks \d+/s", printed), printed

@@ -78,3 +78,12 @@ def test_the_allow_list_comes_from_the_command_line_or_the_environment(monkeypat
                                                                                                   "x"]
     monkeypatch.delenv("CHATSIM_ALLOW_CALLBACK_HOSTS")
     assert parser().parse_args(["serve"]).allow_callback_host == []
+
+
+def test_a_remembered_answer_is_the_one_worked_out_again():
+    targets = CallbackTargets.of(OWN, ["10.1.0.0/16", "bot.ci.internal"])
+    urls = ["http://127.0.0.1:9/cb", f"http://localhost:{OWN}/x", "http://10.1.2.3/cb", "http://10.2.0.1/cb",
+            "ftp://127.0.0.1/", "http://bot.ci.internal:3000/cb", "http://[::1]:8/", "not a url", "http://2130706433/"]
+    for url in urls * 2:
+        assert targets.refusal(url) == targets._refusal(url)
+    assert CallbackTargets.of(OWN).refusal("http://10.1.2.3/cb") is not None  # kept per targets, not per URL

@@ -1,21 +1,24 @@
 """OpenAPI documents, read once per process and turned into operations with compiled validators.
 
 Nothing here runs per request: the pipeline gets ready-made ``Operation`` objects whose fields each
-carry a fastjsonschema validator, so a request costs a dict lookup and a few compiled calls instead
-of the spec walk openapi-core does every time (measured 35x slower than bare aiohttp here).
+carry a fastjsonschema validator (compiled when first called: ``chatsim.spec.lazy``), so a request
+costs a dict lookup and a few compiled calls instead of the spec walk openapi-core does every time
+(measured 35x slower than bare aiohttp here).
 """
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import fastjsonschema
-import yaml
 
+from chatsim.spec import parsed
+from chatsim.spec.lazy import LazyValidator
 from chatsim.spec.operations import MISSING, Field, Operation
+from chatsim.spec.yamlread import parse_yaml
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
 _OPENAPI_ONLY = {"example", "examples", "xml", "externalDocs", "discriminator", "deprecated", "readOnly",
@@ -23,31 +26,46 @@ _OPENAPI_ONLY = {"example", "examples", "xml", "externalDocs", "discriminator", 
 _KNOWN_FORMATS = {"date-time", "date", "email", "hostname", "ipv4", "ipv6", "uri", "uuid", "regex"}
 
 
-# libyaml's parser where it is installed: the pure-Python one took ~400 ms of every start-up on the
-# four specs, libyaml ~90 ms, for the same documents (tests/test_specs.py holds them equal).
-LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 @cache
 def load_document(path: Path) -> dict[str, Any]:
-    """A spec, parsed once per process (every app built in it shares the document)."""
-    with path.open(encoding="utf-8") as fh:
-        doc: dict[str, Any] = yaml.load(fh, Loader=LOADER)  # noqa: S506 - a safe loader, C or Python
-    return doc
+    """A spec, parsed once per process (every app built in it shares the document): read back from
+    its build-time parse when that was made from these very bytes (``chatsim.spec.parsed``)."""
+    source = path.read_bytes()
+    doc = parsed.read(path, source)
+    return doc if doc is not None else parse_yaml(source)
 
 
-def resolve_refs(node: Any, root: dict[str, Any]) -> Any:
-    """Inline local ``$ref``s so each operation's schemas stand alone."""
+def resolve_refs(node: Any, root: dict[str, Any], memo: dict[str, Any] | None = None) -> Any:
+    """Inline local ``$ref``s so each operation's schemas stand alone.
+
+    A speed trick keeps start-up from copying every node of every spec (~46,000 of them, ~25 ms):
+    what holds no ``$ref`` is the document's own object, shared (nothing modifies a spec), and each
+    target is resolved once per ``memo`` (one per document). tests/test_specs.py holds the result
+    equal to a full copy with every reference inlined."""
+    return _resolved(node, root, {} if memo is None else memo)
+
+
+def _resolved(node: Any, root: dict[str, Any], memo: dict[str, Any]) -> Any:
     if isinstance(node, dict):
         ref = node.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/"):
-            target: Any = root
-            for part in ref[2:].split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
-            return resolve_refs(target, root)
-        return {key: resolve_refs(value, root) for key, value in node.items()}
+            found = memo.get(ref, MISSING)
+            if found is MISSING:
+                target: Any = root
+                for part in ref[2:].split("/"):
+                    target = target[part.replace("~1", "/").replace("~0", "~")]
+                found = memo[ref] = _resolved(target, root, memo)
+            return found
+        changed: dict[str, Any] | None = None
+        for key, value in node.items():
+            new = _resolved(value, root, memo)
+            if new is not value:
+                changed = changed if changed is not None else dict(node)
+                changed[key] = new
+        return node if changed is None else changed
     if isinstance(node, list):
-        return [resolve_refs(item, root) for item in node]
+        items = [_resolved(item, root, memo) for item in node]
+        return node if all(new is old for new, old in zip(items, node, strict=True)) else items
     return node
 
 
@@ -87,6 +105,11 @@ def _compile(schema: dict[str, Any]) -> Callable[[Any], Any]:
 _VALIDATORS: dict[str, Callable[[Any], Any]] = {}
 
 
+def compile_field_schema(schema: Mapping[str, Any]) -> Callable[[Any], Any]:
+    """A field's validator from its (bounded) OpenAPI schema: what ``LazyValidator`` defers."""
+    return _compile(to_json_schema(schema))
+
+
 # What a vendor can store: Java's int and long behind GeWe and DingTalk. A spec opts every integer
 # without its own bounds into one of these with the top-level ``x-chatsim-integers`` key (a field's
 # ``format: int32``/``int64`` wins); out-of-range values are then validation failures, never stored.
@@ -113,11 +136,10 @@ def bounded(schema: Any, default: str | None) -> Any:
 def _make_field(name: str, location: str, required: bool, schema: dict[str, Any], description: str,
                 integers: str | None = None) -> Field:
     schema = bounded(schema, integers)
-    plain = to_json_schema(schema)
     return Field(name=name, location=location, required=required, schema=schema,
                  description=description or schema.get("description", "") or name,
                  default=schema.get("default", MISSING), type=schema.get("type"),
-                 validate=_compile(plain), sources=(location,))
+                 validate=LazyValidator(schema, compile_field_schema), sources=(location,))
 
 
 def _body_fields(schema: dict[str, Any], integers: str | None) -> list[Field]:
@@ -142,8 +164,9 @@ def extract_operations(vendor: str, path: Path) -> tuple[Operation, ...]:
     doc = load_document(path)
     integers = doc.get("x-chatsim-integers")
     operations = []
+    memo: dict[str, Any] = {}
     for url, item in (doc.get("paths") or {}).items():
-        item = resolve_refs(item, doc)
+        item = resolve_refs(item, doc, memo)
         shared_params = item.get("parameters", [])
         for method in HTTP_METHODS:
             op = item.get(method)

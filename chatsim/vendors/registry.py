@@ -6,7 +6,7 @@ chatsim itself is a new folder under ``chatsim/vendors/`` and one line in ``BUIL
 """
 
 import importlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -50,3 +50,10 @@ def discover(extra: Iterable[str] = ()) -> dict[str, Vendor[Any, Any]]:
         if found.setdefault(vendor.name, vendor) is not vendor:
             raise VendorError(f"two vendors are named {vendor.name!r}")
     return found
+
+
+def builtin_only(vendors: Mapping[str, Vendor[Any, Any]]) -> bool:
+    """Whether ``vendors`` are exactly chatsim's own manifests: what the shipped scenarios are
+    tested against, so reading one for them needs no schema check (``scenarios.read_file``)."""
+    own = [load(name) for name in BUILTIN]
+    return len(vendors) == len(own) and all(given is mine for given, mine in zip(vendors.values(), own, strict=False))

@@ -36,7 +36,7 @@ class EggjsImSettings:
     pinyin_initials: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class User:
     id: int
     uuid: str
@@ -52,7 +52,7 @@ class User:
     updated: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class UserInfo:
     id: int
     user_id: int
@@ -64,7 +64,7 @@ class UserInfo:
     website: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class GoodFriend:
     id: int
     user_id: int
@@ -78,7 +78,7 @@ class GoodFriend:
     updated: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class GoodFriendApply:
     id: int
     user_id: int

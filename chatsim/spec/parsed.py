@@ -1,0 +1,65 @@
+"""The specs and shipped scenarios pre-parsed at build time: a speed trick for start-up, kept apart
+from the YAML it stands for.
+
+Even with libyaml, parsing the specs is 50-90 ms of every start (PyYAML builds the objects in
+Python), and importing PyYAML ~10 ms more; reading the same documents back with ``marshal`` takes
+~2 ms. ``python -m chatsim.spec.parsed`` (``make`` runs it before serving, testing or building the
+wheel) writes each spec's and shipped scenario's document beside it as ``NAME.yaml.marshal``,
+stamped with the SHA-256 of the YAML bytes and the Python version it was made by. ``read`` answers
+a document only when both stamps match the file as it is now; an edited file (or one never
+pre-parsed) is parsed from its YAML, as before, until the next build. chatsim itself never writes
+these files. tests/test_parsed_specs.py holds every pre-parsed document equal
+to what reading its YAML gives.
+"""
+
+import hashlib
+import marshal
+import sys
+from pathlib import Path
+from typing import Any
+
+from chatsim.spec.yamlread import parse_yaml
+
+SUFFIX = ".marshal"
+_PYTHON = f"{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def _stamp(source: bytes) -> str:
+    return f"{hashlib.sha256(source).hexdigest()} python {_PYTHON}"
+
+
+def beside(spec: Path) -> Path:
+    return spec.with_name(spec.name + SUFFIX)
+
+
+def read(spec: Path, source: bytes) -> dict[str, Any] | None:
+    """The pre-parsed document of ``spec`` whose YAML bytes are ``source``, or None when there is
+    none or it was made from other bytes (or by another Python)."""
+    try:
+        stamp, doc = marshal.loads(beside(spec).read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return doc if stamp == _stamp(source) and isinstance(doc, dict) else None
+
+
+def write(spec: Path, doc: dict[str, Any], source: bytes) -> bool:
+    """Pre-parse one spec; False when its document holds what marshal cannot keep (a YAML date)."""
+    try:
+        data = marshal.dumps((_stamp(source), doc))
+    except ValueError:
+        return False
+    beside(spec).write_bytes(data)
+    return True
+
+
+def main() -> int:
+    data = Path(__file__).resolve().parent.parent / "data"  # chatsim.paths' folders, from below it
+    for spec in sorted([*data.glob("specs/*.yaml"), *data.glob("scenarios/*.yaml")]):
+        source = spec.read_bytes()
+        if read(spec, source) is None and not write(spec, parse_yaml(source), source):
+            print(f"{spec.name}: not pre-parsed (it holds values marshal cannot keep)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
