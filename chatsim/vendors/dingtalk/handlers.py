@@ -54,9 +54,15 @@ def legacy_ok(**fields: Any) -> Reply:
     return Reply.json({"errcode": 0, "errmsg": "ok", **fields}, vendor_code=0)
 
 
+# /topapi's success before its request_id, as orjson writes it; a request_id is base-36, never escaped
+_TOPAPI_OK = b'{"success":true,"errcode":0,"errmsg":"ok","request_id":"'
+
+
 def topapi_ok(call: DingTalkCall) -> Reply:
-    return Reply.json({"success": True, "errcode": 0, "errmsg": "ok", "request_id": call.ctx.ids.request_id()},
-                 headers=TOPAPI_HEADERS, vendor_code=0)
+    """``Reply.json({"success": True, "errcode": 0, "errmsg": "ok", "request_id": ...})`` as bytes put
+    together: encoding the constant part of every /topapi success was a sixth of its handler's cost
+    (tests/dingtalk/test_friendswitch.py holds the two equal)."""
+    return Reply(_TOPAPI_OK + call.ctx.ids.request_id().encode("ascii") + b'"}', 200, TOPAPI_HEADERS, 0)
 
 
 def gettoken(call: DingTalkCall) -> Reply:
