@@ -97,6 +97,7 @@ def _formatted(ts: int, tz: tzinfo, pattern: str) -> str:
     return datetime.fromtimestamp(ts, tz).strftime(pattern)
 
 
+@lru_cache(maxsize=256)  # a client searches the same few keywords: building and compiling was a sixth of searchUser
 def like(keyword: str, case_insensitive: bool) -> re.Pattern[str]:
     """MySQL `LIKE '%keyword%'`: `%` and `_` are wildcards, a backslash escapes the next character
     (so a keyword ending in a backslash escapes the closing `%`)."""
