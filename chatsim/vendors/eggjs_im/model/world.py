@@ -234,9 +234,9 @@ class EggjsImWorld:
 
     def issue_token(self, user: User) -> str:
         """Sign the full row (password hash included) and make it the user's only live token."""
-        token = tokens.sign({**self.user_row(user), "iat": self.now()}, self.settings.jwt_secret)
+        token, claims = tokens.issue({**self.user_row(user), "iat": self.now()}, self.settings.jwt_secret)
         self.sessions[user.id] = token
-        self._verified.remember(user.id, token, tokens.claims(token))
+        self._verified.remember(user.id, token, claims)
         return token
 
     def open_session(self, user: User) -> dict[str, Any]:
