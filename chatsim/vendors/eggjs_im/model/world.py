@@ -232,9 +232,11 @@ class EggjsImWorld:
 
     # -- sessions ----------------------------------------------------------------------------------
 
-    def issue_token(self, user: User) -> str:
-        """Sign the full row (password hash included) and make it the user's only live token."""
-        token, claims = tokens.issue({**self.user_row(user), "iat": self.now()}, self.settings.jwt_secret)
+    def issue_token(self, user: User, row: dict[str, Any] | None = None) -> str:
+        """Sign the full row (password hash included; ``user_row(user)`` when the caller has it
+        already) and make it the user's only live token."""
+        row = self.user_row(user) if row is None else row
+        token, claims = tokens.issue({**row, "iat": self.now()}, self.settings.jwt_secret)
         self.sessions[user.id] = token
         self._verified.remember(user.id, token, claims)
         return token
@@ -244,8 +246,9 @@ class EggjsImWorld:
         if self.settings.session_write_fails:
             raise EggError("登录失败")
         row = self.user_row(user)
+        token = self.issue_token(user, row)
         del row["password"]
-        row["token"] = self.issue_token(user)
+        row["token"] = token
         return row
 
     def authenticate(self, token: str | None) -> User:
