@@ -14,6 +14,8 @@ from functools import cache, lru_cache
 from types import ModuleType
 from typing import Any
 
+import orjson
+
 # jsonwebtoken takes a secret of any length, and so does a scenario's jwt_secret: PyJWT >= 2.10 would
 # warn on every login signed with a short one.
 warnings.filterwarnings("ignore", message="The HMAC key is .* bytes long")
@@ -69,14 +71,25 @@ def issue(payload: dict[str, Any], secret: str) -> tuple[str, dict[str, Any]]:
     nulls is its own JSON round trip, so its claims are a copy, not the token decoded again (that
     was a sixth of a login); anything else is decoded from the signed JSON.
     tests/eggjs_im/test_verified_tokens.py holds both equal to PyJWT's."""
-    body = _ENCODER.encode(payload).encode("utf-8")
+    flat = _ROUND_TRIP.issuperset(map(type, payload.values()))
+    body = _flat_json(payload) if flat else _ENCODER.encode(payload).encode("utf-8")
     signing_input = _HEADER + b"." + _b64url(body)
     signature = hmac.digest(secret.encode("utf-8"), signing_input, "sha256")
     token = (signing_input + b"." + _b64url(signature)).decode("ascii")
-    if _ROUND_TRIP.issuperset(map(type, payload.values())):
+    if flat:
         return token, dict(payload)
     claims: dict[str, Any] = json.loads(body)
     return token, claims
+
+
+def _flat_json(payload: dict[str, Any]) -> bytes:
+    """A flat payload's JSON by orjson, which writes strings (every code point), 64-bit integers,
+    booleans and nulls as the compact non-ASCII ``json`` encoder does, at a third of its cost; a
+    larger integer is orjson's error and goes to ``json``."""
+    try:
+        return orjson.dumps(payload)
+    except orjson.JSONEncodeError:
+        return _ENCODER.encode(payload).encode("utf-8")
 
 
 def decode(token: str, secret: str) -> dict[str, Any]:
