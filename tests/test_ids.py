@@ -45,3 +45,16 @@ def test_request_ids_are_seeded_and_shaped_as_dingtalks():
     assert {len(one) for one in many} == {12, 13}
     assert len(set(many)) == len(many)
     assert set("".join(many)) == set("0123456789abcdefghijklmnopqrstuvwxyz")
+
+
+def test_request_ids_are_the_base36_pairs_of_one_draw():
+    """The written-out divisions give what the plain loop over the draw's base-36 pairs gives."""
+    pairs = [a + b for a in "0123456789abcdefghijklmnopqrstuvwxyz" for b in "0123456789abcdefghijklmnopqrstuvwxyz"]
+    fast, plain = IdGenerator(11, "t"), random.Random("11/t")
+    for _ in range(5000):
+        value = plain.getrandbits(80)
+        length, rest, text = 12 + (value & 1), value >> 1, []
+        for _ in range(7):
+            rest, pair = divmod(rest, 1296)
+            text.append(pairs[pair])
+        assert fast.request_id() == "".join(text)[:length]

@@ -1,6 +1,12 @@
 """POST /topapi/chat/member/friendswitch/update: encodings, errors, and the state it leaves."""
 
+from types import SimpleNamespace
+from typing import Any, cast
 
+from chatsim.contract import Reply
+from chatsim.ids import IdGenerator
+from chatsim.vendors.dingtalk.errors import TOPAPI_HEADERS
+from chatsim.vendors.dingtalk.handlers import topapi_ok
 from tests.conftest import load_scenario
 from tests.dingtalk.support import (
     CHATID,
@@ -157,3 +163,13 @@ async def test_admin_read_of_an_unknown_chat_is_404(sim):
     resp = await sim.get("/_chatsim/tenants/default/dingtalk/chats/chatnope")
     assert resp.status == 404
     assert "chatnope" in (await resp.json())["error"]
+
+
+def test_topapi_success_bytes_are_what_reply_json_makes():
+    """topapi_ok puts the body together from bytes; Reply.json of the same dict gives the same answer."""
+    fast, plain = IdGenerator(5, "t"), IdGenerator(5, "t")
+    call = cast(Any, SimpleNamespace(ctx=SimpleNamespace(ids=fast)))
+    for _ in range(200):
+        expected = Reply.json({"errcode": 0, "errmsg": "ok", "success": True, "request_id": plain.request_id()},
+                              headers=TOPAPI_HEADERS, vendor_code=0)
+        assert topapi_ok(call) == expected

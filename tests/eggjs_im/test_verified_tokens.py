@@ -80,9 +80,14 @@ class _StringifyLikeJs(json.JSONEncoder):
 def test_signing_with_the_standard_library_is_pyjwts_token(secret: str):
     payloads = [{"id": 1, "username": "my01", "nickname": "魂牵一梦", "mobile": None, "iat": 1752378365},
                 {"id": 2**40, "nickname": "\u2028 \"quoted\" \\ 😀", "order": 50, "avatar": "https://x/y?z=1&w"},
-                {}]
+                {"id": 3, "active": True, "score": 1.5, "tags": ["a", None], "nested": {"k": 1}},
+                {"ratio": float("1e16"), "off": False}, {"big": 2**70, "small": -2**63, "on": True},
+                {"every": "".join(chr(c) for c in range(0x3000) if not 0xD800 <= c < 0xE000) + "\U0010ffff"}, {}]
     for payload in payloads:
-        token = tokens.sign(payload, secret)
+        token, claims = tokens.issue(payload, secret)
         assert token == jwt.encode(payload, secret, algorithm="HS256", json_encoder=_StringifyLikeJs)
-        # the claims kept for a token just issued are what PyJWT's verification decodes
-        assert tokens.claims(token) == jwt.decode(token, secret, algorithms=["HS256"])
+        # the claims kept for a token just issued are what PyJWT's verification decodes, types too
+        decoded = jwt.decode(token, secret, algorithms=["HS256"])
+        assert claims == decoded
+        assert [type(value) for value in claims.values()] == [type(value) for value in decoded.values()]
+        assert list(claims) == list(decoded)

@@ -69,11 +69,18 @@ def legacy_ok(**fields: Any) -> Reply:
     return Reply.json({"errcode": 0, "errmsg": "ok", **fields}, vendor_code=0)
 
 
+# /topapi's success without a result, up to its request_id, as orjson writes it; a request_id is
+# base-36, never escaped
+_TOPAPI_OK = b'{"errcode":0,"errmsg":"ok","success":true,"request_id":"'
+
+
 def topapi_ok(call: DingTalkCall, result: Mapping[str, Any] | None = None) -> Reply:
-    body: dict[str, Any] = {"errcode": 0, "errmsg": "ok"}
-    if result is not None:
-        body["result"] = result
-    body.update(success=True, request_id=call.ctx.ids.request_id())
+    """/topapi's success: ``errcode``, ``errmsg``, the ``result`` if any, ``success``, ``request_id``.
+    Without a result it is put together from bytes: encoding that constant part of every such
+    success was a sixth of its handler's cost (tests/dingtalk/test_friendswitch.py holds the two equal)."""
+    if result is None:
+        return Reply(_TOPAPI_OK + call.ctx.ids.request_id().encode("ascii") + b'"}', 200, TOPAPI_HEADERS, 0)
+    body = {"errcode": 0, "errmsg": "ok", "result": result, "success": True, "request_id": call.ctx.ids.request_id()}
     return Reply.json(body, headers=TOPAPI_HEADERS, vendor_code=0)
 
 

@@ -97,6 +97,7 @@ def _formatted(ts: int, tz: tzinfo, pattern: str) -> str:
     return datetime.fromtimestamp(ts, tz).strftime(pattern)
 
 
+@lru_cache(maxsize=256)  # a client searches the same few keywords: building and compiling was a sixth of searchUser
 def like(keyword: str, case_insensitive: bool) -> re.Pattern[str]:
     """MySQL `LIKE '%keyword%'`: `%` and `_` are wildcards, a backslash escapes the next character
     (so a keyword ending in a backslash escapes the closing `%`)."""
@@ -231,11 +232,13 @@ class EggjsImWorld:
 
     # -- sessions ----------------------------------------------------------------------------------
 
-    def issue_token(self, user: User) -> str:
-        """Sign the full row (password hash included) and make it the user's only live token."""
-        token = tokens.sign({**self.user_row(user), "iat": self.now()}, self.settings.jwt_secret)
+    def issue_token(self, user: User, row: dict[str, Any] | None = None) -> str:
+        """Sign the full row (password hash included; ``user_row(user)`` when the caller has it
+        already) and make it the user's only live token."""
+        row = self.user_row(user) if row is None else row
+        token, claims = tokens.issue({**row, "iat": self.now()}, self.settings.jwt_secret)
         self.sessions[user.id] = token
-        self._verified.remember(user.id, token, tokens.claims(token))
+        self._verified.remember(user.id, token, claims)
         return token
 
     def open_session(self, user: User) -> dict[str, Any]:
@@ -243,8 +246,9 @@ class EggjsImWorld:
         if self.settings.session_write_fails:
             raise EggError("登录失败")
         row = self.user_row(user)
+        token = self.issue_token(user, row)
         del row["password"]
-        row["token"] = self.issue_token(user)
+        row["token"] = token
         return row
 
     def authenticate(self, token: str | None) -> User:
