@@ -347,13 +347,14 @@ class TenantRegistry:
         return tenant
 
     def _install(self, name: str, scenarios: list[dict[str, Any]]) -> Tenant:
-        """A tenant built from ``scenarios`` in place of the one there. A reset (the same tenant from
-        the same scenarios: the same seeded world) takes the size its predecessor measured when it
-        was as fresh, instead of dumping the new worlds to JSON again: for 5,000 GeWe contacts the
-        dump was 150 ms of a 165 ms reset. A new tenant from the startup scenarios takes the size
-        the first one measured: the same worlds but for their seeded ids (a few bytes apart), and
-        the dump was 70% of making a tenant, which a request with bad credentials under a made-up
-        tenant name pays in full. tests/test_reset_size.py holds both close to a measurement."""
+        """A tenant built from ``scenarios`` in place of the one there, its size known rather than
+        measured where it can be. A reset (the same tenant from the same scenarios: the same seeded
+        world) takes the size its predecessor measured when it was as fresh: for 5,000 GeWe
+        contacts the JSON dump was 150 ms of a 165 ms reset. A new tenant from the startup
+        scenarios takes the size the first one measured: the dump was 70% of making one, which a
+        request with bad credentials under a made-up tenant name paid in full. Either is a few
+        bytes off (timestamps print with more or fewer digits) and re-measured as the world grows;
+        tests/test_reset_size.py holds both close to a measurement."""
         old = self._tenants.get(name)
         known = old.fresh_bytes if old is not None and old.scenarios is scenarios else None
         if known is None and scenarios is self.startup_scenarios:
