@@ -135,12 +135,6 @@ def get_detail_info(call: GeweCall) -> Reply:
     return ok(world.contact_info(token, params["appId"], params["wxids"], detail=True), "获取联系人信息成功")
 
 
-def delete_friend(call: GeweCall) -> Reply:
-    world, token, params = _parts(call)
-    world.delete_friend(token, params["appId"], params["wxid"])
-    return DONE
-
-
 def set_friend_permissions(call: GeweCall) -> Reply:
     world, token, params = _parts(call)
     world.set_friend_permissions(token, params["appId"], params["wxid"], params["onlyChat"])
@@ -228,40 +222,12 @@ def download_cdn(call: GeweCall) -> Reply:
     return ok({"fileUrl": world.download(token, params["appId"], kind, described, base)})
 
 
-def get_chatroom_info(call: GeweCall) -> Reply:
-    world, token, params = _parts(call)
-    return ok(world.chatroom_info(token, params["appId"], params["chatroomId"]))
-
-
-def modify_chatroom_name(call: GeweCall) -> Reply:
-    world, token, params = _parts(call)
-    world.rename_chatroom(token, params["appId"], params["chatroomId"], params["chatroomName"])
-    return DONE
-
-
-def modify_chatroom_nick_name_for_self(call: GeweCall) -> Reply:
-    world, token, params = _parts(call)
-    world.set_my_nickname(token, params["appId"], params["chatroomId"], params["nickName"])
-    return DONE
-
-
-def set_chatroom_announcement(call: GeweCall) -> Reply:
-    world, token, params = _parts(call)
-    world.set_announcement(token, params["appId"], params["chatroomId"], params["content"])
-    return DONE
-
-
-def get_chatroom_announcement(call: GeweCall) -> Reply:
-    world, token, params = _parts(call)
-    return ok(world.announcement(token, params["appId"], params["chatroomId"]))
-
-
 def done(rule: str, *fields: str) -> Handler:
     """An operation answered 操作成功 without data: the world's ``rule`` given the token, the appId and
     ``fields`` of the body, in that order."""
     def run(call: GeweCall) -> Reply:
         world, token, params = _parts(call)
-        getattr(world, rule)(token, params["appId"], *(params[name] for name in fields))
+        getattr(world, rule)(token, params["appId"], *map(params.__getitem__, fields))
         return DONE
 
     return run
@@ -271,7 +237,7 @@ def answering(rule: str, *fields: str) -> Handler:
     """Like ``done``, answering with the ``data`` the world's ``rule`` gives."""
     def run(call: GeweCall) -> Reply:
         world, token, params = _parts(call)
-        return ok(getattr(world, rule)(token, params["appId"], *(params[name] for name in fields)))
+        return ok(getattr(world, rule)(token, params["appId"], *map(params.__getitem__, fields)))
 
     return run
 
@@ -318,15 +284,17 @@ _BY_OPERATION: dict[str, Handler] = {
     "getLoginQrCode": get_login_qr_code, "checkLogin": check_login, "checkOnline": check_online,
     "deviceList": device_list, "reconnection": reconnection, "dialogLogin": dialog_login,
     "logout": logout, "search": search, "fetchContactsList": fetch_contacts_list,
-    "getBriefInfo": get_brief_info, "getDetailInfo": get_detail_info, "deleteFriend": delete_friend,
+    "getBriefInfo": get_brief_info, "getDetailInfo": get_detail_info, "deleteFriend": done("delete_friend", "wxid"),
     "setFriendPermissions": set_friend_permissions, "addContacts": add_contacts,
     "addGroupMemberAsFriend": add_group_member_as_friend, "getChatroomMemberList": get_chatroom_member_list,
     "setFriendRemark": set_friend_remark, "checkRelation": check_relation,
     "fetchContactsListCache": fetch_contacts_list_cache, "uploadPhoneAddressList": upload_phone_address_list,
     "getPhoneAddressList": get_phone_address_list, "getChatroomMemberDetail": get_chatroom_member_detail,
-    "getChatroomInfo": get_chatroom_info, "modifyChatroomName": modify_chatroom_name,
-    "modifyChatroomNickNameForSelf": modify_chatroom_nick_name_for_self,
-    "setChatroomAnnouncement": set_chatroom_announcement, "getChatroomAnnouncement": get_chatroom_announcement,
+    "getChatroomInfo": answering("chatroom_info", "chatroomId"),
+    "modifyChatroomName": done("rename_chatroom", "chatroomId", "chatroomName"),
+    "modifyChatroomNickNameForSelf": done("set_my_nickname", "chatroomId", "nickName"),
+    "setChatroomAnnouncement": done("set_announcement", "chatroomId", "content"),
+    "getChatroomAnnouncement": answering("announcement", "chatroomId"),
     "createChatroom": answering("create_chatroom", "wxids"),
     "inviteMember": done("invite_member", "chatroomId", "wxids", "reason"),
     "removeMember": done("remove_members", "chatroomId", "wxids"),
