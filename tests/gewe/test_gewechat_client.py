@@ -16,18 +16,26 @@ from tests.gewe.support import callback_problems, of_type
 ROOM = "34757816141@chatroom"
 
 
-def friend_request_attrs(payload):
-    return ET.fromstring(payload["Data"]["Content"]["string"]).attrib
-
-
-@pytest.mark.parametrize("prefix", ["/v2/api", "/gewe/v2/api"])
-async def test_gewechat_client_end_to_end(sim, receiver, prefix):
+async def connected(sim, prefix="/v2/api"):
+    """gewechat-client with a token of its own getting, and ``call``: one of its methods run in a
+    thread (it is sync), awaited."""
     base = f"http://127.0.0.1:{sim.server.port}{prefix}"
     token = (await asyncio.to_thread(GewechatClient(base, None).get_token))["data"]
     client = GewechatClient(base, token)
 
     def call(method, *args):
         return asyncio.to_thread(getattr(client, method), *args)
+
+    return token, call
+
+
+def friend_request_attrs(payload):
+    return ET.fromstring(payload["Data"]["Content"]["string"]).attrib
+
+
+@pytest.mark.parametrize("prefix", ["/v2/api", "/gewe/v2/api"])
+async def test_gewechat_client_end_to_end(sim, receiver, prefix):
+    token, call = await connected(sim, prefix)
 
     assert (await call("set_callback", token, receiver.url))["ret"] == 200
     assert receiver.payloads == [{"testMsg": "回调地址链接成功！", "token": token}]
@@ -73,14 +81,9 @@ async def test_gewechat_client_every_other_simulated_method(sim):
     """The rest of gewechat-client 0.2.2's methods whose endpoints chatsim simulates, and what its
     own bugs get from a server that validates like GeWe: set_friend_remark sends the remark as
     ``onlyChat`` and the phone-book methods send ``wxid`` instead of ``phones``."""
-    base = f"http://127.0.0.1:{sim.server.port}/v2/api"
-    token = (await asyncio.to_thread(GewechatClient(base, None).get_token))["data"]
-    client = GewechatClient(base, token)
+    _, call = await connected(sim)
     app_id = "wx_wR_U4zPj2M_OTS3BCyoE4"
     friend = "wxid_phyyedw9xap22"
-
-    def call(method, *args):
-        return asyncio.to_thread(getattr(client, method), *args)
 
     assert (await call("check_online", app_id))["data"] is True
     [brief] = (await call("get_brief_info", app_id, [friend]))["data"]
@@ -111,12 +114,7 @@ DEMO_APP, DEMO_FRIEND = "wx_wR_U4zPj2M_OTS3BCyoE4", "wxid_phyyedw9xap22"
 
 
 async def test_gewechat_client_posts_forwards_and_revokes(sim, receiver):
-    base = f"http://127.0.0.1:{sim.server.port}/v2/api"
-    token = (await asyncio.to_thread(GewechatClient(base, None).get_token))["data"]
-    client = GewechatClient(base, token)
-
-    def call(method, *args):
-        return asyncio.to_thread(getattr(client, method), *args)
+    token, call = await connected(sim)
 
     assert (await call("set_callback", token, receiver.url))["ret"] == 200
     url = "http://127.0.0.1:9/media"
@@ -147,12 +145,7 @@ async def test_gewechat_client_posts_forwards_and_revokes(sim, receiver):
 
 
 async def test_gewechat_client_group_methods(sim):
-    base = f"http://127.0.0.1:{sim.server.port}/v2/api"
-    token = (await asyncio.to_thread(GewechatClient(base, None).get_token))["data"]
-    client = GewechatClient(base, token)
-
-    def call(method, *args):
-        return asyncio.to_thread(getattr(client, method), *args)
+    _, call = await connected(sim)
 
     assert (await call("modify_chatroom_name", DEMO_APP, "改名了", ROOM))["ret"] == 200
     assert (await call("get_chatroom_info", DEMO_APP, ROOM))["data"]["nickName"] == "改名了"
@@ -164,12 +157,7 @@ async def test_gewechat_client_group_methods(sim):
 async def test_gewechat_client_group_membership_methods(sim):
     """Every group method whose endpoint chatsim simulates, and what its one bug gets: agree_join_room
     sends the invitation URL as ``chatroomName`` instead of ``url``."""
-    base = f"http://127.0.0.1:{sim.server.port}/v2/api"
-    token = (await asyncio.to_thread(GewechatClient(base, None).get_token))["data"]
-    client = GewechatClient(base, token)
-
-    def call(method, *args):
-        return asyncio.to_thread(getattr(client, method), *args)
+    _, call = await connected(sim)
 
     lilei = "wxid_lilei1990"
     found = (await call("search_contacts", DEMO_APP, "lilei_1990"))["data"]
