@@ -26,6 +26,7 @@ from chatsim.admin import admin_vendor
 from chatsim.bodybuffer import buffered_body
 from chatsim.chain import ADMIN, Host, bind_all, serve
 from chatsim.contract import Call, Reply, Vendor
+from chatsim.dispatch import EXACT_ROUTES
 from chatsim.journal import Journal
 from chatsim.outbox import DEPTH_HEADER
 from chatsim.paths import DEMO_SCENARIO
@@ -79,14 +80,15 @@ class Adapter:
         # its id cannot be reused by another while it is a key.
         self._merged: dict[tuple[Vendor[Any, Any], int], tuple[Mapping[str, str], CIMultiDict[str]]] = {}
 
-    def exact(self, op: Operation) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    def exact(self, op: Operation) -> Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]:
         """The handler of an exact route: a partial (not one more coroutine per request)."""
         return functools.partial(self._serve, op, self.host.vendors[op.vendor])
 
-    async def catch_all(self, request: web.Request) -> web.StreamResponse:
+    async def catch_all(self, request: web.BaseRequest) -> web.StreamResponse:
         return await self._serve(None, self.host.admin, request)
 
-    async def _serve(self, op: Operation | None, vendor: Vendor[Any, Any], request: web.Request) -> web.StreamResponse:
+    async def _serve(self, op: Operation | None, vendor: Vendor[Any, Any],
+                     request: web.BaseRequest) -> web.StreamResponse:
         started = perf_counter()
         raw = buffered_body(request)
         refusal = None
@@ -105,7 +107,7 @@ class Adapter:
         return self._respond(call.vendor, reply, call.reported, request)
 
     @staticmethod
-    def _break(request: web.Request, reply: Reply) -> web.StreamResponse:
+    def _break(request: web.BaseRequest, reply: Reply) -> web.StreamResponse:
         """A fault rule's lost answer, on the connection itself: ``reset`` closes it with a TCP RST
         (SO_LINGER 0), ``empty`` closes it without a byte, ``garbage`` writes the reply's random
         bytes and closes. aiohttp finds the connection gone and sends nothing more."""
@@ -123,7 +125,7 @@ class Adapter:
         return web.Response(status=204)
 
     def _respond(self, vendor: Vendor[Any, Any], reply: Reply, violations: tuple[dict[str, Any], ...],
-                 request: web.Request) -> web.Response:
+                 request: web.BaseRequest) -> web.Response:
         headers = self._headers[vendor]
         if reply.headers:
             headers = self._with(vendor, reply.headers)
@@ -217,7 +219,9 @@ def build_app(settings: Settings, vendors: Mapping[str, Vendor[Any, Any]] | None
 
     app.cleanup_ctx.append(http_session)
     adapter = Adapter(host)
+    exact = app[EXACT_ROUTES] = {}
     for (method, path), op in host.router.exact_routes():
-        app.router.add_route(method, path, adapter.exact(op))
+        exact[(method, path)] = handler = adapter.exact(op)
+        app.router.add_route(method, path, handler)
     app.router.add_route("*", r"/{tail:[\s\S]*}", adapter.catch_all)  # newlines too (%0A)
     return app

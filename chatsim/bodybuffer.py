@@ -9,7 +9,7 @@ that it gives exactly what ``request.read()`` gives, and fails if aiohttp change
 from aiohttp import web
 
 
-def buffered_body(request: web.Request) -> bytes | None:
+def buffered_body(request: web.BaseRequest) -> bytes | None:
     """The whole body when it has arrived with the headers, else None (then ``await request.read()``)."""
     content = request.content
     if content.is_eof() and content.total_bytes <= request.client_max_size:

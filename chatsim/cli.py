@@ -31,8 +31,25 @@ def _serve(args: argparse.Namespace) -> int:
     if isinstance(ready, int):
         return ready
     app, sock = ready
-    web.run_app(app, sock=sock, access_log=None, print=None)
+    with contextlib.suppress(web.GracefulExit, KeyboardInterrupt):
+        asyncio.run(_serve_until_signalled(app, sock))
     return 0
+
+
+async def _serve_until_signalled(app: "web.Application", sock: "socket.socket") -> None:
+    """What ``aiohttp.web.run_app`` does, with chatsim's runner (``chatsim.dispatch``): serve until
+    SIGINT or SIGTERM (the runner's handlers raise GracefulExit), then clean up (the state is saved)."""
+    from aiohttp import web
+
+    from chatsim.dispatch import Runner
+
+    runner = Runner(app, access_log=None, handle_signals=True)
+    await runner.setup()
+    try:
+        await web.SockSite(runner, sock).start()
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
 
 
 def _start(args: argparse.Namespace) -> "tuple[web.Application, socket.socket] | int":

@@ -66,6 +66,7 @@ class ThreadedChatsim:
         from aiohttp import web
 
         from chatsim.app import Settings, build_app
+        from chatsim.dispatch import Runner
         from chatsim.paths import DEMO_SCENARIO
 
         loop = self._loop = asyncio.new_event_loop()
@@ -76,7 +77,7 @@ class ThreadedChatsim:
                                      admin_token=self.admin_token, **self.settings))
             # A long poll still parked at stop (a closed browser tab's) is cut after a second
             # instead of holding the stop for the whole of its wait.
-            runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+            runner = Runner(app, access_log=None, shutdown_timeout=1.0)
             loop.run_until_complete(runner.setup())
             loop.run_until_complete(web.SockSite(runner, sock).start())
         except BaseException as exc:  # reported to the starting thread, which raises it
