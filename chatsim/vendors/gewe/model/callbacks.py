@@ -6,9 +6,9 @@ adapter) refuse a payload without it.
 
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
 from chatsim.vendors.gewe.model.entities import Chatroom, Contact, FriendRequest, Person, pinyin
+from chatsim.vendors.gewe.model.xmltext import attributes
 
 MSG_SOURCE = "<msgsource>\n\t<bizflag>0</bizflag>\n</msgsource>\n"
 
@@ -44,8 +44,7 @@ def friend_request_xml(sender: Person, request: FriendRequest, v3: str, v4: str,
         "sourceusername": "", "sourcenickname": "", "sharecardusername": "", "sharecardnickname": "",
         "cardversion": "", "extflag": "0",
     }
-    text = " ".join(f"{name}={quoteattr(value)}" for name, value in attrs.items())
-    return f'<msg {text}><brandlist count="0" ver="{seq}"></brandlist></msg>'
+    return f'<msg {attributes(attrs)}><brandlist count="0" ver="{seq}"></brandlist></msg>'
 
 
 def friend_request(app_id: str, account: str, sender: Person, request: FriendRequest, v3: str, v4: str,

@@ -6,7 +6,8 @@ chatsim's placeholder CDN keys. Media is never fetched, so sizes are the caller'
 import base64
 import hashlib
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+
+from chatsim.vendors.gewe.model.xmltext import attributes, escape
 
 # kind -> (MsgType, the "type" postXxx answers with as the doc's examples show, the <appmsg> type)
 KINDS: dict[str, tuple[int, int | None, int | None]] = {
@@ -24,10 +25,6 @@ def digest(*parts: Any) -> str:
     return hashlib.md5("/".join(map(str, parts)).encode()).hexdigest()
 
 
-def _attrs(values: dict[str, Any]) -> str:
-    return " ".join(f"{name}={quoteattr(str(value))}" for name, value in values.items())
-
-
 def _appmsg(app_type: int, title: str, des: str = "", url: str = "", extra: str = "") -> str:
     return (f'<?xml version="1.0"?>\n<msg>\n\t<appmsg appid="" sdkver="0">\n\t\t<title>{escape(title)}</title>\n'
             f"\t\t<des>{escape(des)}</des>\n\t\t<type>{app_type}</type>\n\t\t<url>{escape(url)}</url>\n{extra}"
@@ -36,33 +33,33 @@ def _appmsg(app_type: int, title: str, des: str = "", url: str = "", extra: str 
 
 def image(sender: str, key: str, length: int) -> str:
     cdn = digest("cdn", key)
-    return ('<?xml version="1.0"?>\n<msg>\n\t<img ' + _attrs({
+    return ('<?xml version="1.0"?>\n<msg>\n\t<img ' + attributes({
         "aeskey": digest("aes", key), "encryver": 1, "cdnthumbaeskey": digest("aes", key), "cdnthumburl": cdn,
         "cdnthumblength": min(length, 2146), "cdnthumbheight": 120, "cdnthumbwidth": 120, "cdnmidimgurl": cdn,
         "length": length, "md5": digest("md5", key)}) + " />\n</msg>\n")
 
 
 def voice(sender: str, key: str, length: int, duration_ms: int) -> str:
-    return "<msg><voicemsg " + _attrs({
+    return "<msg><voicemsg " + attributes({
         "endflag": 1, "cancelflag": 0, "forwardflag": 0, "voiceformat": 4, "voicelength": duration_ms,
         "length": length, "bufid": 0, "aeskey": digest("aes", key), "voiceurl": digest("cdn", key),
         "voicemd5": "", "fromusername": sender}) + " /></msg>"
 
 
 def video(sender: str, key: str, length: int, seconds: int) -> str:
-    return ('<?xml version="1.0"?>\n<msg>\n\t<videomsg ' + _attrs({
+    return ('<?xml version="1.0"?>\n<msg>\n\t<videomsg ' + attributes({
         "aeskey": digest("aes", key), "cdnvideourl": digest("cdn", key), "cdnthumbaeskey": digest("aes", key),
         "cdnthumburl": digest("thumb", key), "length": length, "playlength": seconds, "fromusername": sender,
         "md5": digest("md5", key)}) + " />\n</msg>\n")
 
 
 def emoji(sender: str, to: str, md5: str, size: int) -> str:
-    return "<msg><emoji " + _attrs({"fromusername": sender, "tousername": to, "type": 2, "md5": md5, "len": size,
+    return "<msg><emoji " + attributes({"fromusername": sender, "tousername": to, "type": 2, "md5": md5, "len": size,
                                     "cdnurl": ""}) + " /></msg>"
 
 
 def name_card(wxid: str, nickname: str, v3: str) -> str:
-    return ('<?xml version="1.0"?>\n<msg ' + _attrs({"username": v3 or wxid, "nickname": nickname,
+    return ('<?xml version="1.0"?>\n<msg ' + attributes({"username": v3 or wxid, "nickname": nickname,
                                                      "fullpy": "", "shortpy": "", "alias": "", "imagestatus": 4,
                                                      "scene": 17, "certflag": 0, "sex": 0}) + " />\n")
 

@@ -1,0 +1,32 @@
+"""XML text as WeChat's message XML carries it: element text escaped and attribute values quoted
+exactly as ``xml.sax.saxutils`` escapes and quotes them.
+
+A speed trick: saxutils runs three to six ``str.replace`` passes per value through a dict, and a
+GeWe image message has ten attributes (a quarter of its request's time went there). Nearly every
+value is an id, a hex key or a number with nothing to escape, so one C-level search decides, and
+only a value that needs it goes through saxutils. ``tests/gewe/test_xmltext.py`` holds both
+functions equal to saxutils' over every character that matters.
+"""
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from xml.sax import saxutils
+
+_TEXT_SPECIAL = re.compile(r"[&<>]").search
+_ATTRIBUTE_SPECIAL = re.compile(r"[&<>\"\n\r\t]").search
+
+
+def escape(text: str) -> str:
+    """``saxutils.escape(text)``."""
+    return text if _TEXT_SPECIAL(text) is None else saxutils.escape(text)
+
+
+def quoteattr(value: str) -> str:
+    """``saxutils.quoteattr(value)``: the value in double quotes (single when it holds a double one)."""
+    return '"' + value + '"' if _ATTRIBUTE_SPECIAL(value) is None else saxutils.quoteattr(value)
+
+
+def attributes(values: Mapping[str, Any]) -> str:
+    """``name="value" name="value"...`` in the mapping's order."""
+    return " ".join([f"{name}={quoteattr(str(value))}" for name, value in values.items()])
