@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from chatsim.contract import Call, Handler, Reply
+from chatsim.mediatype import media_type
 from chatsim.validation import parse_body
 from chatsim.vendors.dingtalk import errors, handlers_v1
 from chatsim.vendors.dingtalk.errors import INVALID_CHATID_LEGACY, INVALID_CHATID_TOPAPI, TOPAPI_HEADERS
@@ -41,7 +42,7 @@ def authenticate(call: Call[DingTalkWorld, Any]) -> App | Robot | None:
         raise errors.token_error(topapi, state, world.token_errors)
     if permission is not None and permission not in app.permissions:
         raise errors.permission_error(topapi, op)
-    if op.body_media and call.raw and call.request.content_type not in op.body_media:
+    if op.body_media and call.raw and media_type(call.request) not in op.body_media:
         raise errors.BAD_CONTENT_TYPE if topapi else errors.NEEDS_JSON
     return app
 
@@ -51,14 +52,14 @@ def _robot(call: DingTalkCall) -> Robot:
     query = call.request.query
     robot = call.world.robots.get(query.get("access_token"))
     robot.check_security(call.request.remote, query.get("timestamp"), query.get("sign"), call.now)
-    if not call.raw or call.request.content_type != "application/json":
+    if not call.raw or media_type(call.request) != "application/json":
         raise errors.ROBOT_NEEDS_JSON
     return robot
 
 
 def _form_token(call: DingTalkCall) -> str | None:
     """The doc's curl sends the token in the form body; the gateway reads it there too (not from JSON)."""
-    if call.request.content_type != FORM:
+    if media_type(call.request) != FORM:
         return None
     form = parse_body(call.raw, FORM)
     token = form.get("access_token")

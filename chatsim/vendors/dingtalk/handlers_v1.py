@@ -11,6 +11,7 @@ from typing import Any
 from multidict import istr
 
 from chatsim.contract import Call, Handler, Reply
+from chatsim.mediatype import media_type
 from chatsim.vendors.dingtalk import errors_v1
 from chatsim.vendors.dingtalk.errors_v1 import INVALID_AUTHENTICATION, INVALID_CLIENT, invalid, missing
 from chatsim.vendors.dingtalk.model.world import FLAGS, App, Chat, DingTalkWorld, group_url
@@ -37,7 +38,7 @@ def authenticate(call: V1Call) -> App | None:
             raise INVALID_AUTHENTICATION
         if permission is not None and permission not in app.permissions:
             raise errors_v1.permission_denied(permission)
-    if op.body_media and (not call.raw or call.request.content_type != "application/json"):
+    if op.body_media and (not call.raw or media_type(call.request) != "application/json"):
         raise MISSING_BODY
     return app
 
