@@ -9,11 +9,11 @@ and booleans as strings (form bodies always do, nonebot and the Java TOP SDK do 
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl
 
 import orjson
 from fastjsonschema import JsonSchemaValueException
 
+from chatsim.formbody import parse_form
 from chatsim.spec.operations import MISSING, Operation, Policy, Violation
 
 _INT = re.compile(r"^[+-]?\d+$")
@@ -30,7 +30,7 @@ def parse_body(raw: bytes, content_type: str) -> Any:
     if "x-www-form-urlencoded" in content_type:
         # Strict, not "replace": distinct byte strings must not become the same value (U+FFFD).
         try:
-            return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, errors="strict"))
+            return parse_form(raw.decode("utf-8"))
         except UnicodeDecodeError as exc:
             raise BodyError(f"form body is not UTF-8: {exc.reason} at byte {exc.start}") from None
     try:
