@@ -26,7 +26,7 @@ from chatsim.admin import admin_vendor
 from chatsim.bodybuffer import buffered_body
 from chatsim.chain import ADMIN, Host, bind_all, serve
 from chatsim.contract import Call, Reply, Vendor
-from chatsim.dispatch import EXACT_ROUTES
+from chatsim.dispatch import ROUTES, Handler, Routes
 from chatsim.journal import Journal
 from chatsim.outbox import DEPTH_HEADER
 from chatsim.paths import DEMO_SCENARIO
@@ -219,9 +219,10 @@ def build_app(settings: Settings, vendors: Mapping[str, Vendor[Any, Any]] | None
 
     app.cleanup_ctx.append(http_session)
     adapter = Adapter(host)
-    exact = app[EXACT_ROUTES] = {}
+    exact: dict[tuple[str, str], Handler] = {}
     for (method, path), op in host.router.exact_routes():
         exact[(method, path)] = handler = adapter.exact(op)
         app.router.add_route(method, path, handler)
     app.router.add_route("*", r"/{tail:[\s\S]*}", adapter.catch_all)  # newlines too (%0A)
+    app[ROUTES] = Routes(exact, adapter.catch_all)
     return app

@@ -8,7 +8,7 @@ import pytest
 from aiohttp import web
 
 from chatsim.app import Settings, build_app
-from chatsim.dispatch import EXACT_ROUTES, Runner, in_front
+from chatsim.dispatch import ROUTES, Routes, Runner, in_front
 
 TOKEN = "6c3a2b5f8e9d4c1a9b7e0f2d3c4b5a69"  # the demo scenario's GeWe token
 APP_ID = "wx_wR_U4zPj2M_OTS3BCyoE4"
@@ -27,6 +27,9 @@ REQUESTS = [
     ("POST", PERMISSIONS + "?x=1", GEWE, GOOD),                                 # a query string
     ("GET", "/api/chat/goodfriendlist/1", {}, ""),                              # templated: catch-all
     ("GET", "/nowhere", {}, ""),                                                # unknown path
+    ("OPTIONS", "/api/chat/searchUser", {"Origin": "http://a.example", "Access-Control-Request-Method": "POST"},
+     ""),                                                                       # egg.js CORS preflight
+    ("POST", "/v1.0/im/chat/x/convertToOpenConversationId", {}, ""),            # v1.0, templated
     ("GET", "/_chatsim/health", {}, ""),                                        # the admin API
 ]
 VARYING = {"Date", "X-Chatsim-Request-Id"}
@@ -71,7 +74,7 @@ async def test_both_ways_give_the_same_answers(both: tuple[str, str]):
 
 async def test_the_runner_puts_the_table_in_front_of_aiohttp():
     app = build_app(Settings(quiet=True))
-    assert ("POST", PERMISSIONS) in app[EXACT_ROUTES]
+    assert ("POST", PERMISSIONS) in app[ROUTES].exact
     runner = Runner(app, access_log=None)
     await runner.setup()
     try:
@@ -81,7 +84,7 @@ async def test_the_runner_puts_the_table_in_front_of_aiohttp():
         await runner.cleanup()
 
 
-async def test_in_front_calls_the_table_and_leaves_the_rest_alone():
+async def test_in_front_calls_the_table_or_the_catch_all_and_leaves_100_continue_to_aiohttp():
     seen: list[str] = []
 
     async def exact(request: web.BaseRequest) -> web.StreamResponse:
@@ -92,7 +95,11 @@ async def test_in_front_calls_the_table_and_leaves_the_rest_alone():
         seen.append("rest")
         return web.Response(text="rest")
 
-    runner = web.ServerRunner(web.Server(in_front({("POST", "/x"): exact}, rest)))
+    async def aiohttp_handling(request: web.BaseRequest) -> web.StreamResponse:
+        seen.append("aiohttp")
+        return web.Response(text="aiohttp")
+
+    runner = web.ServerRunner(web.Server(in_front(Routes({("POST", "/x"): exact}, rest), aiohttp_handling)))
     base = await serve(runner)
     try:
         async with aiohttp.ClientSession() as session:
@@ -102,4 +109,4 @@ async def test_in_front_calls_the_table_and_leaves_the_rest_alone():
                     assert resp.status == 200
     finally:
         await runner.cleanup()
-    assert seen == ["table", "rest", "rest", "rest"]
+    assert seen == ["table", "rest", "rest", "aiohttp"]
