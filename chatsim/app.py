@@ -13,7 +13,7 @@ import json
 import socket
 import struct
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from time import perf_counter
 from typing import Any
@@ -26,6 +26,7 @@ from chatsim.admin import admin_vendor
 from chatsim.bodybuffer import buffered_body
 from chatsim.chain import ADMIN, Host, bind_all, serve
 from chatsim.contract import Call, Reply, Vendor
+from chatsim.dataclass import dataclass
 from chatsim.dispatch import ROUTES, Handler, Routes
 from chatsim.journal import Journal
 from chatsim.outbox import DEPTH_HEADER

@@ -19,13 +19,14 @@ Nothing here touches aiohttp: ``chatsim.app`` turns the HTTP request into a ``Ca
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from time import perf_counter
 from typing import Any
 
 from multidict import istr
 
 from chatsim.contract import REFUSED_HEADER, Call, Reply, SimError, Vendor
+from chatsim.dataclass import dataclass
 from chatsim.injection import UNKNOWN_ROUTE, answered_by_fault, inject
 from chatsim.journal import Journal, ServeEvent
 from chatsim.outbox import DEPTH_HEADER

@@ -2,9 +2,8 @@
 the callback outbox, the HTTP sender the app injected (a model never sees aiohttp), and its fault
 rules (read by the chain's faults step and the outbox; a model never looks at them)."""
 
-from dataclasses import dataclass
-
 from chatsim.clock import VirtualClock
+from chatsim.dataclass import dataclass
 from chatsim.faults.rules import FaultBook
 from chatsim.ids import IdGenerator
 from chatsim.outbox import Outbox, Sender

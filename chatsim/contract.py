@@ -13,7 +13,7 @@ a request from the chain into a vendor's handlers and model.
 """
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Generic, Protocol, TypeVar
@@ -22,6 +22,7 @@ import orjson
 
 from chatsim.context import TenantContext
 from chatsim.cors import CorsPolicy
+from chatsim.dataclass import dataclass
 from chatsim.faults.limiter import Throttle
 from chatsim.ids import IdGenerator
 from chatsim.spec.operations import Field, Operation, Policy, Violation

@@ -13,7 +13,8 @@ are server-to-server APIs whose gateways send no CORS headers: they have no poli
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from chatsim.dataclass import dataclass
 
 # Looked up in the request's case-insensitive headers.
 ORIGIN = "Origin"

@@ -14,9 +14,10 @@ server) answers the same; ``tests/test_dispatch.py`` holds the two to the same a
 """
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 
 from aiohttp import hdrs, web
+
+from chatsim.dataclass import dataclass
 
 Handler = Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]
 

@@ -9,12 +9,12 @@ so record ids increase in ring order.
 
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
 from time import time as wall_clock
 from typing import Any
 
 import orjson
 
+from chatsim.dataclass import dataclass
 from chatsim.longpoll import LongPoll
 from chatsim.trace import CALLBACK, CHECK, FAULT, PROBE, SubEvent
 

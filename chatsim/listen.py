@@ -10,7 +10,7 @@ behave as they would against the bot itself.
 import json
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -18,6 +18,7 @@ from typing import Any, TextIO
 import aiohttp
 from aiohttp import web
 
+from chatsim.dataclass import dataclass
 from chatsim.sockets import BindError, bind
 from chatsim.toolkit.expect import MISSING, lookup
 

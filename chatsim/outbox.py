@@ -14,12 +14,13 @@ import contextlib
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import orjson
 
 from chatsim.clock import VirtualClock
+from chatsim.dataclass import dataclass
 from chatsim.faults.rules import FaultBook
 from chatsim.longpoll import LongPoll
 from chatsim.trace import CALLBACK, FAULT, Trace

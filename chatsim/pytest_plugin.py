@@ -20,12 +20,12 @@ import re
 import secrets
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from chatsim.dataclass import dataclass
 from chatsim.paths import scenario_search_path
 from chatsim.toolkit.client import Chatsim
 from chatsim.toolkit.http import ChatsimError

@@ -10,7 +10,6 @@ import json
 import logging
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from chatsim.contract import Reply, Vendor
+from chatsim.dataclass import dataclass
 from chatsim.spec.load import load_document
 from chatsim.spec.operations import Operation
 

@@ -12,8 +12,10 @@ like, a callback that reaches chatsim anyway is turned away at the door (``chain
 import functools
 import ipaddress
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from urllib.parse import urlsplit
+
+from chatsim.dataclass import dataclass
 
 ANY_ADDRESS = ("0.0.0.0", "::", "")
 

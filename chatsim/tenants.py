@@ -17,7 +17,6 @@ import itertools
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -25,6 +24,7 @@ import orjson
 from chatsim.clock import VirtualClock
 from chatsim.context import TenantContext
 from chatsim.contract import Vendor
+from chatsim.dataclass import dataclass
 from chatsim.faults.rules import FaultBook
 from chatsim.ids import IdGenerator
 from chatsim.journal import Journal, system_event

@@ -3,8 +3,10 @@
 trace), and shown on its journal record."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from chatsim.dataclass import dataclass
 
 CALLBACK, PROBE, CHECK, FAULT = "callback", "probe", "check", "fault"
 

@@ -14,7 +14,9 @@ lasts ``per_seconds``; the event past ``requests`` in it is refused, and so is e
 penalty ends (the window's end plus ``penalty_seconds``). Refused events are not counted.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from chatsim.dataclass import dataclass
 
 
 @dataclass(frozen=True, slots=True)

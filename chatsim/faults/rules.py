@@ -13,9 +13,10 @@ rule once it has changed N calls (a call its ``rate`` spared does not count).
 import math
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from chatsim.dataclass import dataclass
 from chatsim.faults.limiter import Throttle, WindowLimiter
 
 EFFECTS = ("rate_limit", "error", "latency", "disconnect", "respond", "callback")

@@ -7,8 +7,10 @@ two apps in one process never see each other's choices.
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Protocol
+
+from chatsim.dataclass import dataclass
 
 MISSING: Any = object()  # a value the request did not send (None is a value JSON can send)
 

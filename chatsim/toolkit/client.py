@@ -11,11 +11,12 @@ import time
 import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from chatsim.dataclass import dataclass
 from chatsim.toolkit.actions import TYPED_ACTIONS, DingTalkActions, GeweActions
 from chatsim.toolkit.expect import MISSING, Difference, differences, lookup
 from chatsim.toolkit.handle import Admin, VendorHandle

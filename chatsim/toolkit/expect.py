@@ -8,8 +8,9 @@ typo in a matcher name an error instead of a silent literal comparison.
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from chatsim.dataclass import dataclass
 
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "(missing)"})()
 

@@ -9,8 +9,10 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from chatsim.dataclass import dataclass
 
 
 class ChatsimError(Exception):

@@ -8,7 +8,6 @@ a step that does not exist or has not run yet.
 import json
 import os
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from chatsim.dataclass import dataclass
 from chatsim.scenarios import yaml_path
 from chatsim.toolkit.expect import MISSING, lookup
 from chatsim.vendors.registry import discover

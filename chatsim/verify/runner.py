@@ -8,9 +8,10 @@ import re
 import time
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from chatsim.dataclass import dataclass
 from chatsim.toolkit.expect import Difference, differences, lookup, mismatch
 from chatsim.toolkit.http import ChatsimError, HttpResponse, request
 from chatsim.verify.flows import Flow, Scope, Step, code_field_of

@@ -8,10 +8,10 @@ never refresh on ``/topapi``; reproducing that split is the point of this module
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from chatsim.contract import Call, Reply, SimError, refused_as
+from chatsim.dataclass import dataclass
 from chatsim.ids import IdGenerator
 from chatsim.spec.operations import Operation, Violation
 from chatsim.vendors.dingtalk import errors_v1

@@ -14,9 +14,10 @@ import hmac
 import ipaddress
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from chatsim.dataclass import dataclass
 from chatsim.faults.limiter import WindowLimiter
 from chatsim.vendors.dingtalk.errors import DingTalkError
 from chatsim.vendors.dingtalk.model.messages import has_items, is_text

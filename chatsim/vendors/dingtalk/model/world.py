@@ -7,11 +7,12 @@ the same rule answers differently on ``/topapi`` and on the legacy paths.
 
 from collections import deque
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from chatsim.context import TenantContext
 from chatsim.contract import SimError
+from chatsim.dataclass import dataclass
 from chatsim.vendors.dingtalk.errors import DingTalkError, TokenErrors
 from chatsim.vendors.dingtalk.model.messages import check_chat_message
 from chatsim.vendors.dingtalk.model.robots import NO_SUCH_TOKEN, Robot, RobotRefused, Robots, check_settings

@@ -7,12 +7,13 @@ whole seconds) and in the tables' column order, because clients and the JWT payl
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Any
 
 from chatsim.context import TenantContext
+from chatsim.dataclass import dataclass
 from chatsim.vendors.eggjs_im.errors import EggError
 from chatsim.vendors.eggjs_im.model import grouping, tokens
 from chatsim.vendors.eggjs_im.model.verified import VerifiedTokens

@@ -4,9 +4,9 @@ The top-level ``Wxid`` is always sent: one doc sample omits it, but strict consu
 adapter) refuse a payload without it.
 """
 
-from dataclasses import dataclass
 from typing import Any
 
+from chatsim.dataclass import dataclass
 from chatsim.vendors.gewe.model.entities import Chatroom, Contact, FriendRequest, Person, pinyin
 from chatsim.vendors.gewe.model.xmltext import attributes
 

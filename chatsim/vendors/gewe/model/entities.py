@@ -1,8 +1,10 @@
 """What a GeWe world is made of: plain records. The rules that change them live in ``world.py``."""
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from functools import lru_cache
 from typing import Any
+
+from chatsim.dataclass import dataclass
 
 
 @lru_cache(maxsize=4096)

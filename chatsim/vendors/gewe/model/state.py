@@ -7,10 +7,10 @@ the caller runs once the change succeeded, naming the journal record that caused
 
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from chatsim.context import TenantContext
+from chatsim.dataclass import dataclass
 from chatsim.faults.limiter import WindowLimiter
 from chatsim.trace import Trace
 from chatsim.vendors.gewe.errors import DEVICE_MISSING, OFFLINE, GeweError
