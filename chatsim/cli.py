@@ -302,7 +302,7 @@ def _toolkit_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]"
     verify = sub.add_parser("verify", help="run contract flows against a server (chatsim or the real one)")
     _option(verify, "--base-url", "e.g. http://127.0.0.1:7001 or http://127.0.0.1:7001/_t/ci", required=True)
     _option(verify, "--vendor", "whose spec checks the answers (none: each flow's own vendor)",
-            choices=vendor_names())
+            choices=VendorNames())
     _option(verify, "--var", "override a flow variable (repeatable)", action="append", default=[],
             metavar="NAME=VALUE")
     _option(verify, "--junit", "also write a JUnit XML report", type=Path, metavar="FILE")
@@ -329,10 +329,22 @@ def _toolkit_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]"
     journal.set_defaults(func=_journal)
 
 
-def vendor_names() -> list[str]:
-    from chatsim.vendors.registry import discover
+class VendorNames:
+    """The vendors' names as ``verify --vendor``'s choices, found when argparse first asks: every
+    command builds the whole parser, and finding the vendors imports them all and scans every
+    installed distribution's entry points (``chatsim serve`` paid that twice at start-up)."""
 
-    return list(discover())
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    @staticmethod
+    def _names() -> list[str]:
+        from chatsim.vendors.registry import discover
+
+        return list(discover())
 
 
 def _serve_command(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> argparse.ArgumentParser:

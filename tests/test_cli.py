@@ -73,3 +73,13 @@ def test_a_cross_reference_error_names_the_file_that_brings_it_in(tmp_path):
     assert out.stderr.strip() == f"chatsim: {extra}: eggjs_im.goodfriend[0].friend: no user 'ghost' in the scenario"
     checked = chatsim("check-scenario", str(extra))
     assert checked.stdout.strip() == f"invalid: {extra}: eggjs_im.goodfriend[0].user: no user 'u1' in the scenario"
+
+
+def test_verify_takes_only_a_vendor_chatsim_has():
+    from chatsim.cli import parser
+
+    args = parser().parse_args(["verify", "--base-url", "http://127.0.0.1:1", "--vendor", "dingtalk", "f.yaml"])
+    assert args.vendor == "dingtalk"
+    out = chatsim("verify", "--base-url", "http://127.0.0.1:1", "--vendor", "nope", "f.yaml")
+    assert out.returncode == 2
+    assert "invalid choice: 'nope' (choose from 'gewe', 'dingtalk', 'eggjs_im')" in out.stderr
