@@ -1,9 +1,10 @@
 """The aiohttp adapter: an HTTP request becomes a ``Call``, the chain answers it, the ``Reply``
 becomes a response. The chain itself (``chatsim.chain``) never sees aiohttp.
 
-Exact paths are registered as plain aiohttp routes: aiohttp finds those with one dict lookup and
-hands over the operation it found, so the chain's route step has nothing left to do; the catch-all
-(templated paths, tenant prefixes, unknown paths) leaves routing to the chain's router.
+Exact paths are found by chatsim's runner with one dict lookup (``chatsim.dispatch``), which hands
+over the operation it found, so the chain's route step has nothing left to do; the catch-all
+(templated paths, tenant prefixes, unknown paths, and everything when aiohttp's own runner serves
+the app) leaves routing to the chain's router.
 """
 
 import asyncio
@@ -27,7 +28,7 @@ from chatsim.bodybuffer import buffered_body
 from chatsim.chain import ADMIN, Host, bind_all, serve
 from chatsim.contract import Call, Reply, Vendor
 from chatsim.dataclass import dataclass
-from chatsim.dispatch import ROUTES, Handler, Routes
+from chatsim.dispatch import ROUTES, Routes
 from chatsim.journal import Journal
 from chatsim.outbox import DEPTH_HEADER
 from chatsim.paths import DEMO_SCENARIO
@@ -220,10 +221,9 @@ def build_app(settings: Settings, vendors: Mapping[str, Vendor[Any, Any]] | None
 
     app.cleanup_ctx.append(http_session)
     adapter = Adapter(host)
-    exact: dict[tuple[str, str], Handler] = {}
-    for (method, path), op in host.router.exact_routes():
-        exact[(method, path)] = handler = adapter.exact(op)
-        app.router.add_route(method, path, handler)
-    app.router.add_route("*", r"/{tail:[\s\S]*}", adapter.catch_all)  # newlines too (%0A)
+    # chatsim's runner finds the exact routes in this table (chatsim.dispatch); aiohttp's own (a test
+    # server's) sends every request to the catch-all, where the chain's router finds the same ones.
+    exact = {route: adapter.exact(op) for route, op in host.router.exact_routes()}
     app[ROUTES] = Routes(exact, adapter.catch_all)
+    app.router.add_route("*", r"/{tail:[\s\S]*}", adapter.catch_all)  # newlines too (%0A)
     return app

@@ -2,15 +2,20 @@
 
 Every request, of every vendor and of the admin API, known route or not, walks the same steps:
 
-    REQUEST_STEPS   loop_guard -> route -> tenant -> limits -> preflight -> settle -> authenticate
+    REQUEST_STEPS   route -> loop_guard -> tenant -> limits -> preflight -> settle -> authenticate
                     -> validate -> faults -> handle
     RESPONSE_STEPS  check_response -> journal
 
 A request step is a plain function of the ``Host`` and the ``Call``; it fills in the call, or
 answers (a ``Reply``, or an awaitable of one for the few handlers that wait on I/O), which ends the
-request steps. A ``SimError`` raised by any step is answered by the vendor's error renderer, any
-other exception by its internal-error renderer (never a bare 500). Every answer then goes through
-the response steps. Adding a step is one line in one of the tuples; ``chatsim chain`` prints them.
+request steps. The first step routes: it decides whose request this is, so every answer after it
+is in that vendor's words. The rest are that vendor's steps, and the app leaves out, per vendor,
+a step that cannot apply to it (``Host.steps``): the CORS preflight for a vendor without a policy,
+settling virtual time for one without a settler, fault rules for the admin API. A ``SimError``
+raised by any step is answered by the vendor's error renderer, any other exception by its
+internal-error renderer (never a bare 500). Every answer then goes through the response steps.
+Adding a step is one line in one of the tuples (and a case in ``_applies`` if it is not for every
+vendor); ``chatsim chain`` prints them.
 
 Nothing here touches aiohttp: ``chatsim.app`` turns the HTTP request into a ``Call`` and the
 ``Reply`` into a response.
@@ -73,11 +78,26 @@ class Host:
         # return at once on every request is a frame per request for nothing).
         self.response_steps = tuple(step for step in RESPONSE_STEPS
                                     if step is not check_response or self.response_check is not None)
+        # Each vendor's request steps after the route step, without those that cannot apply to it
+        # (each is a frame per request; the steps still check for themselves).
+        self.steps = {vendor: tuple(step for step in REQUEST_STEPS[1:] if _applies(step, self, vendor))
+                      for vendor in self.vendors.values()}
 
     @property
     def world_vendors(self) -> dict[str, Vendor[Any, Any]]:
         """The vendors that have worlds in every tenant (all but the admin API)."""
         return {name: vendor for name, vendor in self.vendors.items() if name != ADMIN}
+
+
+def _applies(step: "RequestStep", host: Host, vendor: Vendor[Any, Any]) -> bool:
+    """Whether ``step`` can do anything for ``vendor``'s requests in this app."""
+    if step is preflight:
+        return vendor.name in host.cors
+    if step is settle:  # the admin API's world actions work on the vendors' worlds
+        return vendor is host.admin or vendor.name in host.settlers
+    if step is faults:
+        return vendor is not host.admin
+    return True
 
 
 # --- binding: each app's own copies of the process-wide operations ------------------------------
@@ -140,7 +160,7 @@ def loop_guard(host: Host, call: Call[Any, Any]) -> Reply | None:
 
 
 def route(host: Host, call: Call[Any, Any]) -> None:
-    """Which operation and vendor (aiohttp has already matched exact paths) and which tenant."""
+    """Which operation and vendor (chatsim's runner has already found exact paths) and which tenant."""
     request = call.request
     if call.op is None:
         call.path, call.tenant_name = split_tenant(call.path, request.headers)
@@ -272,7 +292,7 @@ def handle(host: Host, call: Call[Any, Any]) -> Reply | Awaitable[Reply]:
     return handler(call)
 
 
-REQUEST_STEPS: tuple[RequestStep, ...] = (loop_guard, route, tenant, limits, preflight, settle, authenticate,
+REQUEST_STEPS: tuple[RequestStep, ...] = (route, loop_guard, tenant, limits, preflight, settle, authenticate,
                                           validate, faults, handle)
 
 
@@ -322,8 +342,10 @@ def serve(host: Host, call: Call[Any, Any]) -> Reply | Awaitable[Reply]:
     Most requests never wait, so this is a plain function that answers the Reply itself; only when
     a step hands back an awaitable (a handler waiting on I/O) does it return a coroutine that
     finishes the same way: a coroutine per request is measurable here."""
+    outcome: Outcome = None
     try:
-        for step in REQUEST_STEPS:
+        route(host, call)  # REQUEST_STEPS[0]: whose steps follow
+        for step in host.steps[call.vendor]:
             outcome = step(host, call)
             if outcome is not None:
                 break

@@ -9,8 +9,10 @@ router, and its handlers take the request as it comes. So the server this runner
 the catch-all itself. A request that expects ``100 Continue`` still goes through aiohttp's own
 handling, which answers the interim response.
 
-The routes stay registered with aiohttp too, so an app run by aiohttp's own runner (its test
-server) answers the same; ``tests/test_dispatch.py`` holds the two to the same answers.
+aiohttp's router holds only the catch-all, so an app run by aiohttp's own runner (its test server)
+sends every request there, and the chain's router finds the same operations (registering ~620
+exact routes with aiohttp cost 4 ms of every start); ``tests/test_dispatch.py`` holds the two ways
+to the same answers.
 """
 
 from collections.abc import Awaitable, Callable, Mapping

@@ -22,7 +22,7 @@ from chatsim.vendors.registry import discover
 
 def test_the_steps_are_listed_in_order_and_printed_from_the_code():
     names = [step.__name__ for step in chain.REQUEST_STEPS]
-    assert names == ["loop_guard", "route", "tenant", "limits", "preflight", "settle", "authenticate",
+    assert names == ["route", "loop_guard", "tenant", "limits", "preflight", "settle", "authenticate",
                      "validate", "faults", "handle"]
     assert [step.__name__ for step in chain.RESPONSE_STEPS] == ["check_response", "journal"]
     out = subprocess.run([sys.executable, "-m", "chatsim", "chain"], capture_output=True, text=True, timeout=60)
@@ -84,3 +84,14 @@ def test_the_aiohttp_internals_it_reads_still_exist():
     for name in ("is_eof", "total_bytes", "read_nowait"):
         assert hasattr(StreamReader, name), f"aiohttp.StreamReader.{name} is gone; see chatsim/bodybuffer.py"
     assert hasattr(web.Request, "client_max_size")
+
+
+def test_each_vendor_walks_the_steps_that_can_apply_to_it():
+    host = build_app(Settings(quiet=True))[HOST]
+    names = {vendor: [step.__name__ for step in steps] for vendor, steps in
+             ((vendor.name, host.steps[vendor]) for vendor in host.vendors.values())}
+    every = [step.__name__ for step in chain.REQUEST_STEPS[1:]]
+    assert names["gewe"] == [n for n in every if n != "preflight"]  # no CORS policy; GeWe settles
+    assert names["dingtalk"] == [n for n in every if n not in ("preflight", "settle")]
+    assert names["eggjs_im"] == [n for n in every if n != "settle"]  # egg-cors answers preflights
+    assert names["chatsim"] == [n for n in every if n not in ("preflight", "faults")]  # world actions settle
