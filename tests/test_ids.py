@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from chatsim.ids import IdGenerator, choices
+from chatsim.ids import IdGenerator, choices, randint
 
 ALPHABETS = ("0123456789abcdef", "0123456789abcdefghijklmnopqrstuvwxyz", "01", "abc",
              "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/")
@@ -19,6 +19,15 @@ def test_choices_draw_what_choice_draws(alphabet: str):
         fast, plain = random.Random(seed), random.Random(seed)
         for length in (0, 1, 12, 13, 150, 200):
             assert choices(fast, alphabet, length) == "".join(plain.choice(alphabet) for _ in range(length))
+        assert fast.getrandbits(32) == plain.getrandbits(32)
+
+
+@pytest.mark.parametrize("bounds", [(0, 0), (0, 1), (1, 6), (10**9, 2**31 - 1), (2**60, 2**63 - 1), (-5, 5),
+                                    (600_000_000, 700_000_000), (10**10, 10**11 - 1)])
+def test_randint_draws_what_randint_draws(bounds: tuple[int, int]):
+    for seed in range(40):
+        fast, plain = random.Random(seed), random.Random(seed)
+        assert [randint(fast, *bounds) for _ in range(30)] == [plain.randint(*bounds) for _ in range(30)]
         assert fast.getrandbits(32) == plain.getrandbits(32)
 
 
