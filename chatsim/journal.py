@@ -5,10 +5,17 @@ attempts, setCallback's probe, self-check findings), which may keep arriving aft
 ring is bounded, so memory stays flat under load; bodies are kept as the bytes that crossed the wire
 and decoded only when someone reads the journal. A request is journaled when it has been answered,
 so record ids increase in ring order.
+
+The ring keeps each record as a plain tuple in ``ServeEvent``'s field order and makes the event
+when someone reads it: building a slotted object per request cost more than the tuple, and a tuple
+of strings, numbers and bytes is one the garbage collector stops tracking, so a full ring of
+records is not walked by every full collection (a request that caused sub-events keeps their list,
+which is tracked, as it must be: they may keep arriving).
 """
 
 from collections import deque
 from collections.abc import Sequence
+from dataclasses import fields
 from time import time as wall_clock
 from typing import Any
 
@@ -33,9 +40,9 @@ def decode_body(raw: bytes) -> Any:
 @dataclass(slots=True)
 class ServeEvent:
     """One journaled request. ``sub_events`` is the request's trace list itself (shared, not copied),
-    so what happens after the answer shows here too. Build it by keyword; the journal step alone
-    builds it positionally, because keywords cost 6,700 instructions a request (callgrind, 2.8% of
-    the whole request), and tests/test_journal.py holds that call to the field order."""
+    so what happens after the answer shows here too. Build it by keyword; the ring keeps its fields
+    as a tuple in this order (``Journal.record``), and tests/test_journal.py holds the journal
+    step's positional call to it."""
 
     time: float  # the tenant's virtual time at arrival
     tenant: str
@@ -102,7 +109,7 @@ class Journal:
     ``byte_budget`` whatever the count."""
 
     def __init__(self, capacity: int = 10_000, body_limit: int = BODY_LIMIT, byte_budget: int = BYTE_BUDGET) -> None:
-        self._events: deque[ServeEvent] = deque()
+        self._entries: deque[Entry] = deque()
         self._capacity = capacity
         self._next_id = 1
         self._body_limit = body_limit
@@ -114,38 +121,49 @@ class Journal:
     def capacity(self) -> int:
         return self._capacity
 
-    def append(self, event: ServeEvent) -> int:
-        """Journal an answered request; returns its record id."""
-        event.id = self._next_id
-        event.wall = wall_clock()
-        self._next_id += 1
-        size = len(event.request_body) + len(event.response_body) + RECORD_OVERHEAD
+    def record(self, time: float, tenant: str, vendor: str, operation: str, method: str, path: str, query: str,
+               request_body: bytes, status: int, response_body: bytes, vendor_code: Any,
+               violations: tuple[dict[str, Any], ...], duration_ms: float,
+               sub_events: Sequence[SubEvent] = NO_SUB_EVENTS) -> int:
+        """Journal an answered request, given as ``ServeEvent``'s fields; returns its record id."""
+        record_id = self._next_id
+        self._next_id = record_id + 1
+        size = len(request_body) + len(response_body) + RECORD_OVERHEAD
+        truncated = None
         if size > self._body_limit:
-            size = self._cut(event)
-        events = self._events
-        events.append(event)
+            request_body, response_body, truncated, size = self._cut(request_body, response_body)
+        entries = self._entries
+        entries.append((time, tenant, vendor, operation, method, path, query, request_body, status, response_body,
+                        vendor_code, violations, duration_ms, sub_events, record_id, truncated, wall_clock()))
         self.bytes += size
-        if self.bytes > self._byte_budget or len(events) > self._capacity:
+        if self.bytes > self._byte_budget or len(entries) > self._capacity:
             self._evict()
         if self._waiters.waiters:  # nobody long-polls: no call at all
             self._waiters.wake()
+        return record_id
+
+    def append(self, event: ServeEvent) -> int:
+        """Journal a ``ServeEvent`` (one chatsim made itself, or a test's); stamps and returns its id."""
+        event.id = self.record(event.time, event.tenant, event.vendor, event.operation, event.method, event.path,
+                               event.query, event.request_body, event.status, event.response_body,
+                               event.vendor_code, event.violations, event.duration_ms, event.sub_events)
+        event.wall = self._entries[-1][_WALL]
         return event.id
 
     def _evict(self) -> None:
         """The oldest records go until the ring is within both of its bounds (the newest always stays)."""
-        events = self._events
-        while len(events) > 1 and (self.bytes > self._byte_budget or len(events) > self._capacity):
-            self.bytes -= _size(events.popleft())
+        entries = self._entries
+        while len(entries) > 1 and (self.bytes > self._byte_budget or len(entries) > self._capacity):
+            self.bytes -= _size(entries.popleft())
 
-    def _cut(self, event: ServeEvent) -> int:
-        """Keep at most ``body_limit`` bytes of each body, noting the sizes that crossed the wire."""
+    def _cut(self, request_body: bytes, response_body: bytes) -> tuple[bytes, bytes, tuple[int, int] | None, int]:
+        """At most ``body_limit`` bytes of each body, with the sizes that crossed the wire when cut."""
         limit = self._body_limit
-        request_size, response_size = len(event.request_body), len(event.response_body)
-        if request_size > limit or response_size > limit:
-            event.truncated = (request_size, response_size)
-            event.request_body = event.request_body[:limit]
-            event.response_body = event.response_body[:limit]
-        return _size(event)
+        truncated = None
+        if len(request_body) > limit or len(response_body) > limit:
+            truncated = (len(request_body), len(response_body))
+            request_body, response_body = request_body[:limit], response_body[:limit]
+        return request_body, response_body, truncated, len(request_body) + len(response_body) + RECORD_OVERHEAD
 
     async def wait(self, timeout: float, after: int = 0, **filters: Any) -> list[ServeEvent]:
         """Long poll: the matching records (above ``after``) as soon as there is one, else [] at the timeout."""
@@ -153,36 +171,44 @@ class Journal:
 
     def query(self, tenant: str | None = None, vendor: str | None = None, operation: str | None = None,
               limit: int | None = None) -> list[ServeEvent]:
-        found = [event for event in self._events if _matches(event, tenant, vendor, operation)]
-        return found[-limit:] if limit else found
+        found = [entry for entry in self._entries if _matches(entry, tenant, vendor, operation)]
+        return [ServeEvent(*entry) for entry in (found[-limit:] if limit else found)]
 
     def since(self, after: int, tenant: str | None = None, vendor: str | None = None,
               operation: str | None = None) -> list[ServeEvent]:
         """The matching records above ``after``, read from the newest end (ids rise in ring order):
         a long poll woken by each new record reads what is new, not the whole ring."""
         found = []
-        for event in reversed(self._events):
-            if event.id <= after:
+        for entry in reversed(self._entries):
+            if entry[_ID] <= after:
                 break
-            if _matches(event, tenant, vendor, operation):
-                found.append(event)
+            if _matches(entry, tenant, vendor, operation):
+                found.append(ServeEvent(*entry))
         found.reverse()
         return found
 
     def clear(self, tenant: str | None = None) -> None:
-        kept = [] if tenant is None else [event for event in self._events if event.tenant != tenant]
-        self._events.clear()
-        self._events.extend(kept)
-        self.bytes = sum(_size(event) for event in kept)
+        kept = [] if tenant is None else [entry for entry in self._entries if entry[_TENANT] != tenant]
+        self._entries.clear()
+        self._entries.extend(kept)
+        self.bytes = sum(_size(entry) for entry in kept)
 
 
-def _matches(event: ServeEvent, tenant: str | None, vendor: str | None, operation: str | None) -> bool:
-    return ((tenant is None or event.tenant == tenant) and (vendor is None or event.vendor == vendor)
-            and (operation is None or event.operation == operation))
+# A record in the ring: ServeEvent's fields, in its order.
+Entry = tuple[Any, ...]
+_FIELDS = [f.name for f in fields(ServeEvent)]
+_TENANT, _VENDOR, _OPERATION = _FIELDS.index("tenant"), _FIELDS.index("vendor"), _FIELDS.index("operation")
+_REQUEST_BODY, _RESPONSE_BODY = _FIELDS.index("request_body"), _FIELDS.index("response_body")
+_ID, _WALL = _FIELDS.index("id"), _FIELDS.index("wall")
 
 
-def _size(event: ServeEvent) -> int:
-    return len(event.request_body) + len(event.response_body) + RECORD_OVERHEAD
+def _matches(entry: Entry, tenant: str | None, vendor: str | None, operation: str | None) -> bool:
+    return ((tenant is None or entry[_TENANT] == tenant) and (vendor is None or entry[_VENDOR] == vendor)
+            and (operation is None or entry[_OPERATION] == operation))
+
+
+def _size(entry: Entry) -> int:
+    return len(entry[_REQUEST_BODY]) + len(entry[_RESPONSE_BODY]) + RECORD_OVERHEAD
 
 
 SYSTEM_VENDOR = "chatsim"  # the vendor of records that no request made: evictions, dead letters
