@@ -8,8 +8,13 @@ this ``dataclass`` asks the standard one for the rest (``__init__``, frozen's ``
 args) and puts the shared ones in, with the decorator's own rules: a method the class defines is
 kept; ``eq`` leaves a mutable class unhashable and gives a frozen one the hash of its compared
 fields. ``tests/test_dataclass.py`` holds every method equal to what ``@dataclass`` generates.
+
+``asdict`` is the standard one without its ``copy.deepcopy`` of every leaf value: a deep copy of a
+string, a number or None is the value itself, reached through the copy module's dispatch (most of
+the time a GeWe world's dump took, and the memory budget dumps worlds to measure them).
 """
 
+import copy
 import dataclasses
 import reprlib
 from collections.abc import Callable
@@ -71,3 +76,25 @@ def _eq(self: Any, other: Any) -> Any:
 
 def _hash(self: Any) -> int:
     return hash(tuple([getattr(self, n) for n in type(self).__shared_hash__]))
+
+
+_ATOMIC = (str, int, float, bool, type(None), bytes)
+
+
+def asdict(obj: Any) -> dict[str, Any]:
+    """``dataclasses.asdict(obj)``: the same dict, built without deep-copying what is immutable."""
+    return {f.name: _plain(getattr(obj, f.name)) for f in fields(obj)}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, _ATOMIC):
+        return value
+    if hasattr(type(value), "__dataclass_fields__"):
+        return asdict(value)
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return type(value)(*[_plain(item) for item in value])
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return type(value)((_plain(key), _plain(item)) for key, item in value.items())
+    return copy.deepcopy(value)

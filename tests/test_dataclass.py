@@ -75,3 +75,39 @@ def test_a_recursive_value_is_shown_as_the_standard_shows_it():
     theirs, mine = standard(a=1), ours(a=1)
     theirs.b, mine.b = theirs, mine
     assert repr(mine) == repr(theirs) == "Sample(a=1, b=..., d='d')"
+
+
+def test_asdict_equals_the_standard_one_and_still_copies_what_is_mutable():
+    import enum
+    from typing import NamedTuple
+
+    from chatsim.app import HOST, Settings, build_app
+    from chatsim.dataclass import asdict
+
+    class Kind(enum.IntEnum):
+        A = 1
+
+    class Pair(NamedTuple):
+        left: Any
+        right: Any
+
+    @shared
+    class Leaf:
+        name: str
+        tags: set[str]
+
+    @shared
+    class Node:
+        kind: Kind
+        leaves: list[Leaf]
+        by_name: dict[str, Leaf]
+        pair: Pair
+        blob: bytes | None = None
+
+    leaf = Leaf("李", {"x"})
+    node = Node(Kind.A, [leaf], {"k": leaf}, Pair(leaf, (1, 2.5, None)), b"\x00")
+    assert asdict(node) == dataclasses.asdict(node)
+    assert asdict(node)["leaves"][0]["tags"] is not leaf.tags  # a copy, as the standard one makes
+    world = build_app(Settings(quiet=True))[HOST].registry.get("asdict").worlds["gewe"]
+    records = [*world.tokens.values(), *world.devices.values(), *world.people.values(), *world.chatrooms.values()]
+    assert records and all(asdict(r) == dataclasses.asdict(r) for r in records)

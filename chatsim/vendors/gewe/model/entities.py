@@ -1,10 +1,10 @@
 """What a GeWe world is made of: plain records. The rules that change them live in ``world.py``."""
 
-from dataclasses import asdict, field
+from dataclasses import field
 from functools import lru_cache
 from typing import Any
 
-from chatsim.dataclass import dataclass
+from chatsim.dataclass import asdict, dataclass
 
 
 @lru_cache(maxsize=4096)
