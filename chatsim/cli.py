@@ -301,8 +301,8 @@ def _toolkit_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]"
     listen.set_defaults(func=_listen)
     verify = sub.add_parser("verify", help="run contract flows against a server (chatsim or the real one)")
     _option(verify, "--base-url", "e.g. http://127.0.0.1:7001 or http://127.0.0.1:7001/_t/ci", required=True)
-    _option(verify, "--vendor", "whose spec checks the answers (none: each flow's own vendor)",
-            choices=VendorNames())
+    _option(verify, "--vendor", "whose spec checks the answers: %(choices)s (none: each flow's own vendor)",
+            choices=VendorNames(), metavar="VENDOR")  # a metavar: else argparse lists the choices at once
     _option(verify, "--var", "override a flow variable (repeatable)", action="append", default=[],
             metavar="NAME=VALUE")
     _option(verify, "--junit", "also write a JUnit XML report", type=Path, metavar="FILE")

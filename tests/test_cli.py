@@ -83,3 +83,10 @@ def test_verify_takes_only_a_vendor_chatsim_has():
     out = chatsim("verify", "--base-url", "http://127.0.0.1:1", "--vendor", "nope", "f.yaml")
     assert out.returncode == 2
     assert "invalid choice: 'nope' (choose from 'gewe', 'dingtalk', 'eggjs_im')" in out.stderr
+
+
+def test_building_the_parser_does_not_look_for_the_vendors():
+    script = ("import sys; from chatsim.cli import parser; parser(); "
+              "print('chatsim.vendors.registry' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False", out.stderr
