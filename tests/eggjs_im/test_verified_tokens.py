@@ -91,3 +91,42 @@ def test_signing_with_the_standard_library_is_pyjwts_token(secret: str):
         assert claims == decoded
         assert [type(value) for value in claims.values()] == [type(value) for value in decoded.values()]
         assert list(claims) == list(decoded)
+
+
+def _pyjwt(token: str, secret: str) -> dict[str, Any] | str:
+    """What decode answered before it had a fast path: PyJWT's claims, or that it refused."""
+    try:
+        return jwt.decode(token, secret, algorithms=["HS256", "HS384", "HS512"],
+                          options={"verify_exp": False, "verify_nbf": False, "verify_iat": False,
+                                   "verify_aud": False, "verify_iss": False})
+    except jwt.InvalidTokenError:
+        return "invalid"
+
+
+def _ours(token: str, secret: str) -> dict[str, Any] | str:
+    try:
+        return tokens.decode(token, secret)
+    except tokens.TokenInvalid:
+        return "invalid"
+
+
+@pytest.mark.filterwarnings("ignore:The HMAC key")
+def test_decoding_a_token_that_is_not_live_answers_what_pyjwt_answers():
+    secret, other = PUBLIC_SECRET, "another secret, long enough for PyJWT"
+    payloads = [{"id": 1, "username": "my01", "nickname": "魂牵一梦", "iat": 1752378365, "exp": 1752385565},
+                {"id": 2**70, "tags": ["a", None], "nested": {"k": 1.5}}, {"sub": 5}, {"sub": "5"}, {"jti": 1},
+                {"exp": "soon"}, {}]
+    made: list[str] = []
+    for payload in payloads:
+        token, _ = tokens.issue(payload, secret)
+        head, body, signature = token.split(".")
+        made += [token, f"{head}.{body}.{signature[:-2]}", f"{head}.{body}.{signature}=", token + ".x",
+                 f"{head}.{body[:-1]}.{signature}", tokens.issue(payload, other)[0],
+                 jwt.encode(payload, secret, algorithm="HS512"), jwt.encode(payload, secret, algorithm="HS256",
+                                                                            headers={"kid": "k"})]
+    signed_not_json = tokens._HEADER.decode() + "." + tokens._b64url(b"[1, 2]").decode()
+    signed_not_json += "." + tokens._b64url(tokens.hmac.digest(secret.encode(), signed_not_json.encode(),
+                                                               "sha256")).decode()
+    made += [signed_not_json, "", "a.b", "a.b.c", "..", "é.é.é", tokens.issue({"id": 1}, secret)[0].upper()]
+    for token in made:
+        assert _ours(token, secret) == _pyjwt(token, secret), token
