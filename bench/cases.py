@@ -252,6 +252,8 @@ CASES: tuple[Case, ...] = (
     _egg("handleapply", "POST", "/api/chat/handleapply/1", "status=agree&nickname=bench", once="handled already"),
     _egg("logout", "POST", "/api/chat/logout", once="the token is not live any more"),
     _egg("searchUser: no token", "POST", "/api/chat/searchUser", "keyword=my", user=None, expect="error"),
+    _egg("searchUser: a token replaced by a later login", "POST", "/api/chat/searchUser", "keyword=my",
+         user="my01:stale", expect="error"),
     _egg("applyfriend: friend_id not an integer", "POST", "/api/chat/applyfriend", "friend_id=abc",
          expect="error"),
 )
@@ -276,9 +278,13 @@ def prepare(case: Case, port: int, tenant: str | None = None, receiver: str = ""
     gewe = {"X-Chatsim-Tenant": tenant, "Content-Type": JSON, "X-GEWE-TOKEN": GEWE_TOKEN}
     app = json.dumps({"appId": APP}).encode()
     if kind == "egg":
-        _, body = _call(port, "POST", "/api/loginChat", {"X-Chatsim-Tenant": tenant, "Content-Type": FORM},
-                        f"username={arg}&password=123456".encode())
+        user, _, stale = arg.partition(":")
+        login = {"X-Chatsim-Tenant": tenant, "Content-Type": FORM}, f"username={user}&password=123456".encode()
+        _, body = _call(port, "POST", "/api/loginChat", *login)
         filled["token"] = body["data"]["token"]  # type: ignore[index]
+        if stale:  # a second login (a virtual second later) makes the first token not live
+            _call(port, "POST", f"/_chatsim/tenants/{tenant}/clock/advance", {"Content-Type": JSON}, b'{"seconds": 1}')
+            _call(port, "POST", "/api/loginChat", *login)
     elif kind == "ding":
         key, secret = arg.split(":")
         _, body = _call(port, "GET", f"/gettoken?appkey={key}&appsecret={secret}", {"X-Chatsim-Tenant": tenant}, b"")
