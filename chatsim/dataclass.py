@@ -30,12 +30,12 @@ def dataclass(cls: type[T], /) -> type[T]: ...
 
 @overload
 def dataclass(*, eq: bool = True, frozen: bool = False, slots: bool = False,
-           kw_only: bool = False) -> Callable[[type[T]], type[T]]: ...
+              kw_only: bool = False) -> Callable[[type[T]], type[T]]: ...
 
 
 @dataclass_transform(eq_default=True, kw_only_default=False, frozen_default=False)
 def dataclass(cls: type[T] | None = None, /, *, eq: bool = True, frozen: bool = False, slots: bool = False,
-           kw_only: bool = False) -> type[T] | Callable[[type[T]], type[T]]:
+              kw_only: bool = False) -> type[T] | Callable[[type[T]], type[T]]:
     """``@dataclass(...)`` with the same options, its repr, eq and hash shared (module docstring)."""
 
     def wrap(cls: type[T]) -> type[T]:

@@ -54,14 +54,14 @@ def video(sender: str, key: str, length: int, seconds: int) -> str:
 
 
 def emoji(sender: str, to: str, md5: str, size: int) -> str:
-    return "<msg><emoji " + attributes({"fromusername": sender, "tousername": to, "type": 2, "md5": md5, "len": size,
-                                    "cdnurl": ""}) + " /></msg>"
+    return "<msg><emoji " + attributes({"fromusername": sender, "tousername": to, "type": 2, "md5": md5,
+                                        "len": size, "cdnurl": ""}) + " /></msg>"
 
 
 def name_card(wxid: str, nickname: str, v3: str) -> str:
     return ('<?xml version="1.0"?>\n<msg ' + attributes({"username": v3 or wxid, "nickname": nickname,
-                                                     "fullpy": "", "shortpy": "", "alias": "", "imagestatus": 4,
-                                                     "scene": 17, "certflag": 0, "sex": 0}) + " />\n")
+                                                         "fullpy": "", "shortpy": "", "alias": "", "imagestatus": 4,
+                                                         "scene": 17, "certflag": 0, "sex": 0}) + " />\n")
 
 
 def link(title: str, des: str, url: str, thumb: str) -> str:
