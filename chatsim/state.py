@@ -27,7 +27,7 @@ from chatsim import __version__
 from chatsim.context import TenantContext
 from chatsim.tenants import Tenant, TenantRegistry
 
-FORMAT = 1
+FORMAT = 2
 SUFFIX = ".tenant"
 
 

@@ -294,3 +294,23 @@ async def test_risk_control_measures_the_gap_from_the_last_send(sim_factory, tmp
     await advance(sim, 0.7)
     answer = await gewe(sim, "message/postText", {"appId": APP, "toWxid": ROOM, "content": "三"})
     assert answer["data"] == {"code": "-1", "msg": "微信已离线"}
+
+
+async def test_the_log_keeps_the_newest_max_messages_and_finds_only_those(gw):
+    resp = await gw.put("/_chatsim/tenants/default/scenario", params={"merge": "true"},
+                        data=b"chatsim: 1\ngewe:\n  max_messages: 10\n", headers={"Content-Type": "application/yaml"})
+    assert resp.status == 200, await resp.text()
+    sent = [await ok(gw, "message/postText", {"appId": APP, "toWxid": FRIEND, "content": f"m{i}"}) for i in range(12)]
+    assert [entry["content"] for entry in await log(gw, peer=FRIEND)] == [f"m{i}" for i in range(2, 12)]
+
+    def revoke(data: dict[str, Any], new_msg_id: Any = None) -> dict[str, Any]:
+        return {"appId": APP, "toWxid": FRIEND, "msgId": str(data["msgId"]), "createTime": str(data["createTime"]),
+                "newMsgId": str(data["newMsgId"]) if new_msg_id is None else new_msg_id}
+
+    gone = {"ret": 500, "msg": "撤回消息失败", "data": {"code": "-1", "msg": "消息不存在"}}
+    assert await gewe(gw, "message/revokeMsg", revoke(sent[1])) == gone  # left the log with its index entry
+    assert await gewe(gw, "message/revokeMsg", revoke(sent[-1], "0" + str(sent[-1]["newMsgId"]))) == gone
+    assert await gewe(gw, "message/revokeMsg", revoke(sent[-1])) == {"ret": 200, "msg": "操作成功"}
+    # the revoke is a message of its own: m2 leaves the log for it
+    assert [(entry["content"], entry["revoked"]) for entry in await log(gw, kind="text")] == [
+        *((f"m{i}", False) for i in range(3, 11)), ("m11", True)]

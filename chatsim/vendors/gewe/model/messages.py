@@ -97,7 +97,7 @@ class MessageRules(ContactRules):
         """Only the account's own message to ``to``, named by its ids, within two minutes of its
         own time (the createTime GeWe also asks for does not move the window)."""
         me = self.account(token, app_id, REVOKE_FAILED)
-        message = self.find_message(new_msg_id)
+        message = self.messages.find(new_msg_id)
         if (message is None or message.sender != me or message.to != to or str(message.msg_id) != msg_id
                 or message.kind in ("revoke", "pat")):
             raise GeweError(REVOKE_FAILED, "-1", NO_MESSAGE)
@@ -111,10 +111,6 @@ class MessageRules(ContactRules):
         self.record(message.sender, message.to, "revoke", {"session": session, "of": message}, app_id, [])
 
     # --- the log and delivery -----------------------------------------------------------------
-
-    def find_message(self, new_msg_id: str | int) -> Message | None:
-        wanted = str(new_msg_id)
-        return next((m for m in reversed(self.messages) if str(m.new_msg_id) == wanted), None)
 
     def record(self, sender: str, to: str, kind: str, params: dict[str, Any], app_id: str,
                ats: list[str]) -> Message:
@@ -221,14 +217,14 @@ class MessageRules(ContactRules):
             ats = []
         to = room_id or account
         if kind == "revoke":
-            earlier = self.find_message(params.get("newMsgId", ""))
+            earlier = self.messages.find(params.get("newMsgId", ""))
             if earlier is None or earlier.sender != sender or earlier.to != to:
                 raise Refused(f"{sender} sent no message {params.get('newMsgId')!r} to {to}", 404)
             try:
                 self._revoke(earlier)
             except GeweError as error:
                 raise Refused(f"{error.data and error.data['msg']}", 409) from None
-            return self.messages[-1]
+            return self.messages.last()
         if kind == "pat" and not params.get("pattedWxid"):
             params = {**params, "pattedWxid": account}
         return self.record(sender, to, kind, params, "", ats)

@@ -5,7 +5,6 @@ exactly as it was. Callbacks are queued as events and handed to the outbox by ``
 the caller runs once the change succeeded, naming the journal record that caused it.
 """
 
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +26,7 @@ from chatsim.vendors.gewe.model.entities import (
     Token,
     as_json,
 )
+from chatsim.vendors.gewe.model.messagelog import MessageLog
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +75,11 @@ class WorldState:
         # Earliest virtual time at which an open request may change by itself; settle() is a no-op
         # before it, so the per-request cost does not grow with the number of requests ever made.
         self.next_due = float("inf")
-        self.new_msg_ids: set[int] = set()
         self.msg_seq = ctx.ids.randint(600_000_000, 700_000_000)
         self.queued: list[tuple[str, str, dict[str, Any]]] = []  # this request's events, until publish
         self.list_cache: dict[str, float] = {}  # account -> when fetchContactsList last answered it
         self.phone_books: dict[str, list[str]] = {}  # account -> the phone numbers it uploaded
-        self.messages: deque[Message] = deque(maxlen=settings.max_messages)
+        self.messages = MessageLog(settings.max_messages)
         self.files: dict[str, dict[str, Any]] = {}  # download names handed out -> what they stand for
         self.room_links: dict[str, RoomLink] = {}  # invitation links and group QR codes, by URL
         # Risk control on the faults' limiter: a window of sends a minute per account, and one of a
@@ -162,9 +161,8 @@ class WorldState:
 
     def message_ids(self) -> callbacks.MessageIds:
         new_msg_id = self.ctx.ids.new_msg_id()
-        while new_msg_id in self.new_msg_ids:
+        while new_msg_id in self.messages:
             new_msg_id = self.ctx.ids.new_msg_id()
-        self.new_msg_ids.add(new_msg_id)
         self.msg_seq += 1
         return callbacks.MessageIds(self.ctx.ids.msg_id(), new_msg_id, self.msg_seq, int(self.now()))
 
