@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from chatsim.app import HOST, build_app
-from chatsim.vendors.registry import VendorError, discover
+from chatsim.vendors.registry import ENTRY_POINT_GROUP, VendorError, discover
 from tests.conftest import load_scenario, settings, spec_drift
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -63,3 +63,30 @@ def test_a_module_without_a_manifest_is_refused_by_name(monkeypatch):
         discover(("echo_vendor.handlers",))
     with pytest.raises(VendorError, match="cannot import vendor module no_such_vendor"):
         discover(("no_such_vendor",))
+
+
+def _distribution(site: Path, name: str, entry_points_txt: str) -> None:
+    info = site / f"{name}-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(entry_points_txt)
+
+
+@pytest.mark.parametrize("declared", [
+    "[chatsim.vendors]\necho = echo_vendor:VENDOR\n",
+    "# not [chatsim.vendors] but a comment\n[console_scripts]\necho = echo_vendor:main\n",
+    "[other.group]\necho = echo_vendor:VENDOR\n",
+])
+def test_entry_points_are_found_as_importlib_metadata_finds_them(tmp_path, monkeypatch, declared):
+    from importlib import metadata
+
+    from chatsim.vendors.entrypoints import entry_points
+
+    assert entry_points(ENTRY_POINT_GROUP) == list(metadata.entry_points(group=ENTRY_POINT_GROUP)) == []
+    monkeypatch.syspath_prepend(str(FIXTURES))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    _distribution(tmp_path, "unrelated", "[console_scripts]\nx = y:z\n")
+    _distribution(tmp_path, "echoplug", declared)
+    found = entry_points(ENTRY_POINT_GROUP)
+    assert found == list(metadata.entry_points(group=ENTRY_POINT_GROUP))
+    assert ("echo" in discover()) is declared.startswith("[chatsim.vendors]") is bool(found)

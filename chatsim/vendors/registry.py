@@ -7,10 +7,10 @@ chatsim itself is a new folder under ``chatsim/vendors/`` and one line in ``BUIL
 
 import importlib
 from collections.abc import Iterable, Mapping
-from importlib.metadata import entry_points
 from typing import Any
 
 from chatsim.contract import Vendor
+from chatsim.vendors.entrypoints import entry_points
 
 BUILTIN = (
     "chatsim.vendors.gewe",
@@ -39,7 +39,7 @@ def discover(extra: Iterable[str] = ()) -> dict[str, Vendor[Any, Any]]:
     """Every vendor by name: the built-in ones in their order, then the entry points (each naming a
     manifest, ``package.module:VENDOR``), then ``extra``."""
     vendors = [load(name) for name in BUILTIN]
-    for point in entry_points(group=ENTRY_POINT_GROUP):
+    for point in entry_points(ENTRY_POINT_GROUP):
         vendor = point.load()
         if not isinstance(vendor, Vendor):
             raise VendorError(f"entry point {point.name} = {point.value} is not a chatsim.contract.Vendor")
