@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import fastjsonschema
 
@@ -26,13 +26,26 @@ _OPENAPI_ONLY = {"example", "examples", "xml", "externalDocs", "discriminator", 
 _KNOWN_FORMATS = {"date-time", "date", "email", "hostname", "ipv4", "ipv6", "uri", "uuid", "regex"}
 
 
+class SpecFile(NamedTuple):
+    doc: dict[str, Any]
+    operations: "list[OperationRow]"  # what ``operation_rows`` makes of ``doc``
+
+
 @cache
-def load_document(path: Path) -> dict[str, Any]:
-    """A spec, parsed once per process (every app built in it shares the document): read back from
-    its build-time parse when that was made from these very bytes (``chatsim.spec.parsed``)."""
+def read_spec(path: Path) -> SpecFile:
+    """A spec, read once per process (every app built in it shares it): its document and its
+    operations as plain data, read back from its build-time parse when that was made from these
+    very bytes (``chatsim.spec.parsed``)."""
     source = path.read_bytes()
-    doc = parsed.read(path, source)
-    return doc if doc is not None else parse_yaml(source)
+    found = parsed.read_with(path, source)
+    if found is not None and found[1] is not None:
+        return SpecFile(*found)
+    doc = found[0] if found is not None else parse_yaml(source)
+    return SpecFile(doc, operation_rows(doc))
+
+
+def load_document(path: Path) -> dict[str, Any]:
+    return read_spec(path).doc
 
 
 def resolve_refs(node: Any, root: dict[str, Any], memo: dict[str, Any] | None = None) -> Any:
@@ -133,20 +146,34 @@ def bounded(schema: Any, default: str | None) -> Any:
     return out
 
 
-def _make_field(name: str, location: str, required: bool, schema: dict[str, Any], description: str,
-                integers: str | None = None) -> Field:
+# A field as plain data: name, location, required, its bounded schema, description, whether it has
+# a default, the default, its type.
+FieldRow = tuple[str, str, bool, dict[str, Any], str, bool, Any, "str | None"]
+# An operation as plain data: operationId, method, path, fields, body media types, body schema,
+# whether the body is taken raw, the operation's (resolved) spec object.
+OperationRow = tuple[str, str, str, tuple[FieldRow, ...], tuple[str, ...], "dict[str, Any] | None", bool,
+                     dict[str, Any]]
+
+
+def _field_row(name: str, location: str, required: bool, schema: dict[str, Any], description: str,
+               integers: str | None = None) -> FieldRow:
     schema = bounded(schema, integers)
-    return Field(name=name, location=location, required=required, schema=schema,
-                 description=description or schema.get("description", "") or name,
-                 default=schema.get("default", MISSING), type=schema.get("type"),
+    return (name, location, required, schema, description or schema.get("description", "") or name,
+            "default" in schema, schema.get("default"), schema.get("type"))
+
+
+def _field(row: FieldRow) -> Field:
+    name, location, required, schema, description, has_default, default, kind = row
+    return Field(name=name, location=location, required=required, schema=schema, description=description,
+                 default=default if has_default else MISSING, type=kind,
                  validate=LazyValidator(schema, compile_field_schema), sources=(location,))
 
 
-def _body_fields(schema: dict[str, Any], integers: str | None) -> list[Field]:
+def _body_fields(schema: dict[str, Any], integers: str | None) -> list[FieldRow]:
     props: dict[str, Any] = schema.get("properties") or {}
     order = schema.get("x-apifox-orders") or list(props)
     required = set(schema.get("required") or ())
-    return [_make_field(name, "body", name in required, props[name], props[name].get("description", ""), integers)
+    return [_field_row(name, "body", name in required, props[name], props[name].get("description", ""), integers)
             for name in order if name in props]
 
 
@@ -157,13 +184,11 @@ def _path_pattern(path: str) -> re.Pattern[str] | None:
     return re.compile(f"^{regex}/?$")
 
 
-@cache
-def extract_operations(vendor: str, path: Path) -> tuple[Operation, ...]:
-    """Once per process: every app built from the same spec (one per test) shares these frozen
-    operations and binds copies of its own."""
-    doc = load_document(path)
+def operation_rows(doc: dict[str, Any]) -> list[OperationRow]:
+    """Every operation of a spec document, its references resolved and its integers bounded, as
+    plain data (what the build keeps beside the spec)."""
     integers = doc.get("x-chatsim-integers")
-    operations = []
+    rows: list[OperationRow] = []
     memo: dict[str, Any] = {}
     for url, item in (doc.get("paths") or {}).items():
         item = resolve_refs(item, doc, memo)
@@ -172,8 +197,8 @@ def extract_operations(vendor: str, path: Path) -> tuple[Operation, ...]:
             op = item.get(method)
             if op is None:
                 continue
-            fields = [_make_field(p["name"], p["in"], bool(p.get("required")), p.get("schema", {}),
-                                  p.get("description", ""), integers)
+            fields = [_field_row(p["name"], p["in"], bool(p.get("required")), p.get("schema", {}),
+                                 p.get("description", ""), integers)
                       for p in [*shared_params, *op.get("parameters", [])] if p.get("in") != "cookie"]
             body = op.get("requestBody") or {}
             content = body.get("content") or {}
@@ -181,8 +206,16 @@ def extract_operations(vendor: str, path: Path) -> tuple[Operation, ...]:
             raw = body_schema is not None and body_schema.get("type") not in (None, "object")
             if body_schema and not raw:
                 fields.extend(_body_fields(body_schema, integers))
-            operations.append(Operation(
-                vendor=vendor, operation_id=op.get("operationId") or url.rsplit("/", 1)[-1],
-                method=method.upper(), path=url, fields=tuple(fields), body_media=tuple(content),
-                body_schema=body_schema, raw_body=raw, spec=op, pattern=_path_pattern(url)))
-    return tuple(operations)
+            rows.append((op.get("operationId") or url.rsplit("/", 1)[-1], method.upper(), url, tuple(fields),
+                         tuple(content), body_schema, raw, op))
+    return rows
+
+
+@cache
+def extract_operations(vendor: str, path: Path) -> tuple[Operation, ...]:
+    """Once per process: every app built from the same spec (one per test) shares these frozen
+    operations and binds copies of its own."""
+    return tuple(Operation(vendor=vendor, operation_id=operation_id, method=method, path=url,
+                           fields=tuple(_field(row) for row in fields), body_media=media, body_schema=body_schema,
+                           raw_body=raw, spec=op, pattern=_path_pattern(url))
+                 for operation_id, method, url, fields, media, body_schema, raw, op in read_spec(path).operations)
