@@ -1,21 +1,24 @@
 """Where chatsim's data lives, and where scenario names are looked up.
 
-Specs, schemas and the shipped scenarios are package data (``chatsim/data/``), read through
-importlib.resources, so a wheel, an sdist or a ``git+URL`` install carries them and a checkout
-serves the very files it ships.
+Specs, schemas and the shipped scenarios are package data (``chatsim/data/``), so a wheel, an
+sdist or a ``git+URL`` install carries them and a checkout serves the very files it ships. They are
+read as files beside the package's own ``__init__``: importlib.resources would find the same folder
+for a package on disk (and none chatsim can use in a zip import, which is refused by name), at the
+cost of 8 ms of every start importing it, tempfile, shutil and the compression modules.
 
 A scenario *name* (``--scenario demo.yaml``, ``?file=``, the pytest marker) is looked up in the
 scenarios directory (``--scenarios-dir``; default ``./scenarios`` when the working directory has
 one, a project's own worlds), then in the scenarios shipped with chatsim.
 """
 
-from importlib import resources
 from pathlib import Path
+
+import chatsim
 
 
 def _package_data(name: str) -> Path:
-    folder = resources.files("chatsim") / "data" / name
-    if not isinstance(folder, Path):  # a zip import: the specs are read as files, so say so
+    folder = Path(chatsim.__file__).resolve().parent / "data" / name
+    if not folder.is_dir():  # a zip import: the specs are read as files, so say so
         raise RuntimeError(f"chatsim's {name} are not files on disk ({folder}); install chatsim unzipped")
     return folder
 

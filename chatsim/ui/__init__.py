@@ -8,7 +8,7 @@ lets it load nothing but its own files (no CDN, no inline script, no frames).
 """
 
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 from chatsim.contract import Refused, Reply
 
@@ -22,6 +22,7 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-cache",
 }
+STATIC = Path(__file__).resolve().parent / "static"  # package files on disk, as chatsim.paths says
 UI_PATH = "/_chatsim/ui/"
 BROWSER_ENTRIES = frozenset({"/", "/_chatsim", "/_chatsim/", "/_chatsim/ui"})
 
@@ -32,7 +33,7 @@ def asset(name: str) -> Reply | None:
     suffix = name[name.rfind("."):] if "." in name else ""
     if "/" in name or suffix not in TYPES:
         return None
-    file = resources.files(__package__).joinpath("static", name)
+    file = STATIC / name
     if not file.is_file():
         return None
     return Reply(file.read_bytes(), headers={"Content-Type": TYPES[suffix], **HEADERS})
