@@ -3,7 +3,7 @@
 # runs this file's command, environment and health check directly instead.
 FROM python:3.12-slim
 COPY . /src
-RUN pip install --no-cache-dir "/src[fast]" && python -m chatsim.spec.parsed && rm -rf /src && useradd --system --uid 10001 chatsim
+RUN pip install --no-cache-dir "/src[fast]" && python -m chatsim.spec.prebuild && rm -rf /src && useradd --system --uid 10001 chatsim
 USER chatsim
 WORKDIR /srv
 # Every address inside the container; beyond loopback chatsim needs CHATSIM_ADMIN_TOKEN (docker run -e).

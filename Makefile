@@ -55,10 +55,10 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) || \
 	  echo 'warning: could not install chromium and fonts-noto-cjk with apt; the browser tests will skip'
 
-# The specs pre-parsed for a faster start (chatsim/spec/parsed.py): redone only for a spec that
+# The specs pre-parsed for a faster start (chatsim/spec/parsed.py, written by chatsim/spec/prebuild.py): redone only for a spec that
 # changed; a spec edited since is read from its YAML, so a stale one is never used.
 specs: $(RUN_STAMP)
-	$(BIN)/python -m chatsim.spec.parsed
+	$(BIN)/python -m chatsim.spec.prebuild
 
 run: specs
 	$(BIN)/chatsim serve $(RUN_ARGS)

@@ -92,3 +92,14 @@ def test_serving_from_pre_parsed_files_imports_no_yaml():
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'yaml'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_build_pre_parses_every_spec_with_its_operations_and_every_shipped_scenario():
+    from chatsim.spec import prebuild
+
+    assert prebuild.main() == 0  # what make runs: it redoes only what no longer matches
+    for spec in SPECS:
+        doc = parse_yaml(spec.read_bytes())
+        assert parsed.read_with(spec, spec.read_bytes()) == (doc, load.operation_rows(doc))
+    for path in sorted(SHIPPED_SCENARIOS.glob("*.yaml")):
+        assert parsed.read_with(path, path.read_bytes()) == (parse_yaml(path.read_bytes()), None)

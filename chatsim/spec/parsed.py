@@ -3,7 +3,7 @@ from the YAML it stands for.
 
 Even with libyaml, parsing the specs is 50-90 ms of every start (PyYAML builds the objects in
 Python), and importing PyYAML ~10 ms more; reading the same documents back with ``marshal`` takes
-~2 ms. ``python -m chatsim.spec.parsed`` (``make`` runs it before serving, testing or building the
+~2 ms. ``python -m chatsim.spec.prebuild`` (``make`` runs it before serving, testing or building the
 wheel) writes each spec's and shipped scenario's document beside it as ``NAME.yaml.marshal``,
 stamped with the SHA-256 of the YAML bytes and the Python version it was made by, and with a spec
 its operations as plain data (``chatsim.spec.load.operation_rows``: resolving its ``$ref``s and
@@ -19,8 +19,6 @@ import marshal
 import sys
 from pathlib import Path
 from typing import Any
-
-from chatsim.spec.yamlread import parse_yaml
 
 SUFFIX = ".marshal"
 _PYTHON = f"{sys.version_info[0]}.{sys.version_info[1]}"
@@ -59,21 +57,3 @@ def write(spec: Path, doc: dict[str, Any], source: bytes, derived: Any = None) -
         return False
     beside(spec).write_bytes(data)
     return True
-
-
-def main() -> int:
-    from chatsim.spec.load import operation_rows  # which imports this module
-
-    data = Path(__file__).resolve().parent.parent / "data"  # chatsim.paths' folders, from below it
-    for path in sorted([*data.glob("specs/*.yaml"), *data.glob("scenarios/*.yaml")]):
-        source = path.read_bytes()
-        found = read_with(path, source)
-        doc = parse_yaml(source) if found is None else found[0]
-        derived = operation_rows(doc) if path.parent.name == "specs" else None
-        if (found is None or found[1] != derived) and not write(path, doc, source, derived):
-            print(f"{path.name}: not pre-parsed (it holds values marshal cannot keep)", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
