@@ -80,7 +80,7 @@ def _distribution(site: Path, name: str, entry_points_txt: str) -> None:
 def test_entry_points_are_found_as_importlib_metadata_finds_them(tmp_path, monkeypatch, declared):
     from importlib import metadata
 
-    from chatsim.vendors.entrypoints import entry_points
+    from chatsim.entrypoints import entry_points
 
     assert entry_points(ENTRY_POINT_GROUP) == list(metadata.entry_points(group=ENTRY_POINT_GROUP)) == []
     monkeypatch.syspath_prepend(str(FIXTURES))

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from chatsim.contract import Vendor
-from chatsim.vendors.entrypoints import entry_points
+from chatsim.entrypoints import entry_points
 
 BUILTIN = (
     "chatsim.vendors.gewe",
