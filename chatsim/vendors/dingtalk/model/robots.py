@@ -12,11 +12,11 @@ import base64
 import hashlib
 import hmac
 import ipaddress
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import field
 from typing import Any
 
+from chatsim.boundedlog import BoundedLog
 from chatsim.dataclass import dataclass
 from chatsim.faults.limiter import WindowLimiter
 from chatsim.vendors.dingtalk.errors import DingTalkError
@@ -106,7 +106,7 @@ class Robot:
     secret: str | None = None
     ips: tuple[str, ...] = ()  # addresses or CIDR ranges
     created_at: float | None = None
-    messages: deque[dict[str, Any]] = field(default_factory=deque)
+    messages: BoundedLog[dict[str, Any]] = field(default_factory=BoundedLog)
     _networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = field(default=(), init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -206,7 +206,7 @@ class Robots:
         self.sent = 0  # messages accepted so far, every robot: each one's id
 
     def add(self, robot: Robot) -> Robot:
-        robot.messages = deque(robot.messages, maxlen=self.log_size)
+        robot.messages.resize(self.log_size)
         self.by_token[robot.access_token] = robot
         return robot
 
@@ -214,7 +214,7 @@ class Robots:
         """A scenario section's ``message_log_size``: every log keeps its newest that many."""
         self.log_size = log_size
         for robot in self.by_token.values():
-            robot.messages = deque(robot.messages, maxlen=log_size)
+            robot.messages.resize(log_size)
 
     def get(self, access_token: str | None) -> Robot:
         robot = self.by_token.get(access_token or "")

@@ -5,11 +5,11 @@ uses; which family shape they get (bare, request_id, 88-wrapped) is the renderer
 the same rule answers differently on ``/topapi`` and on the legacy paths.
 """
 
-from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import field
 from typing import Any
 
+from chatsim.boundedlog import BoundedLog
 from chatsim.context import TenantContext
 from chatsim.contract import SimError
 from chatsim.dataclass import dataclass
@@ -91,7 +91,7 @@ class Chat:
     subadmins: list[str] = field(default_factory=list)
     created_at: float | None = None
     created_by: str | None = None
-    messages: deque[dict[str, Any]] = field(default_factory=deque)  # what apps sent (/chat/send), newest kept
+    messages: BoundedLog[dict[str, Any]] = field(default_factory=BoundedLog)  # what apps sent (/chat/send), newest kept
 
     def info(self) -> dict[str, Any]:
         """``chat_info`` as ``/chat/get`` shows it: nothing about the friend switch."""
@@ -273,8 +273,7 @@ class DingTalkWorld:
         """An app's message into the chat (legacy ``/chat/send``), kept in the chat's log."""
         msgtype, content = check_chat_message(body)
         log_size = self.robots.log_size
-        if chat.messages.maxlen != log_size:
-            chat.messages = deque(chat.messages, maxlen=log_size)
+        chat.messages.resize(log_size)
         self.chat_messages_sent += 1
         message = {"id": self.chat_messages_sent, "messageId": self.ctx.ids.hex(32), "msgtype": msgtype,
                    msgtype: content, "sender": app.appkey, "sent_at": self.ctx.clock.now()}

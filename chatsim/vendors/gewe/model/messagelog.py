@@ -6,25 +6,23 @@ request. The index holds exactly the messages the log does (the oldest leaves bo
 what it costs stays within the log's bound, and a NewMsgId is new when the log does not hold it.
 """
 
-from collections import deque
 from collections.abc import Iterator
 
+from chatsim.boundedlog import BoundedLog
 from chatsim.vendors.gewe.model.entities import Message
 
 
 class MessageLog:
-    __slots__ = ("_by_new_msg_id", "_log", "size")
+    __slots__ = ("_by_new_msg_id", "_log")
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self._log: deque[Message] = deque()
+        self._log: BoundedLog[Message] = BoundedLog(size)
         self._by_new_msg_id: dict[int, Message] = {}
 
     def append(self, message: Message) -> None:
-        if len(self._log) >= self.size:
-            oldest = self._log.popleft()
-            self._by_new_msg_id.pop(oldest.new_msg_id, None)
-        self._log.append(message)
+        dropped = self._log.append(message)
+        if dropped is not None:
+            self._by_new_msg_id.pop(dropped.new_msg_id, None)
         self._by_new_msg_id[message.new_msg_id] = message
 
     def find(self, new_msg_id: str | int) -> Message | None:
@@ -41,7 +39,7 @@ class MessageLog:
         return new_msg_id in self._by_new_msg_id
 
     def last(self) -> Message:
-        return self._log[-1]
+        return self._log.last()
 
     def __iter__(self) -> Iterator[Message]:
         return iter(self._log)
