@@ -1,6 +1,8 @@
 """GET /gettoken and what a missing, unknown or expired token gets on /topapi versus legacy paths."""
 
+from typing import Any
 
+from chatsim.vendors.dingtalk.model.world import SPENT_TOKENS_KEPT
 from tests.conftest import load_scenario
 from tests.dingtalk.support import (
     APPKEY,
@@ -115,3 +117,29 @@ dingtalk:
     assert legacy == {"errcode": 42001, "errmsg": "access_token超时"}
     topapi = await friendswitch(sim, token, {"chatid": "chatx", "is_prohibit": True})
     assert topapi["sub_code"] == "42001"
+
+
+async def test_expired_tokens_are_remembered_up_to_a_bound_then_unknown(sim):
+    await load_scenario(sim, "default", """
+chatsim: 1
+dingtalk:
+  token_ttl_seconds: 60
+  token_errors: {legacy_expired: 42001}
+  orgs:
+    - corpId: dingx
+      users: [{userid: u1}]
+      apps: [{appkey: k, appsecret: s, permissions: [qyapi_chat_read]}]
+      chats: [{chatid: chatx, name: x, owner: u1, useridlist: [u1]}]
+""")
+    spent = []
+    for _ in range(SPENT_TOKENS_KEPT + 1):
+        spent.append(await get_token(sim, "k", "s"))
+        await advance(sim, 61)
+    live = await get_token(sim, "k", "s")
+
+    async def legacy(token: str) -> Any:
+        return await body_of(await sim.get("/chat/get", params={"access_token": token, "chatid": "chatx"}))
+
+    assert await legacy(spent[0]) == {"errcode": 40014, "errmsg": "不合法的access_token"}  # forgotten
+    assert await legacy(spent[1]) == await legacy(spent[-1]) == {"errcode": 42001, "errmsg": "access_token超时"}
+    assert (await legacy(live))["errcode"] == 0

@@ -116,6 +116,12 @@ class Chat:
         return self.members[cursor:end], end if end < len(self.members) else None
 
 
+# Expired tokens are remembered (to answer them as expired, not unknown: token_errors) up to this many
+# a world; a token every 7,200 virtual seconds per app would otherwise be kept for ever, unseen by
+# the memory budget, which measures the live ones.
+SPENT_TOKENS_KEPT = 256
+
+
 class DingTalkWorld:
     def __init__(self, ctx: TenantContext) -> None:
         self.ctx = ctx
@@ -157,8 +163,17 @@ class DingTalkWorld:
         if token is None or token.expires_at <= now:
             token = Token(self.ctx.ids.token32(), appkey, now)
             self.tokens[token.value] = self.live[appkey] = token
+            if len(self.tokens) - len(self.live) > SPENT_TOKENS_KEPT:
+                self._forget_oldest_spent()
         token.expires_at = now + self.token_ttl
         return token
+
+    def _forget_oldest_spent(self) -> None:
+        """The oldest token no app holds any more: from now on it is unknown rather than expired."""
+        for value, token in self.tokens.items():
+            if self.live.get(token.appkey) is not token:
+                del self.tokens[value]
+                return
 
     def token_state(self, value: str) -> tuple[App | None, str]:
         """(app, "valid") or (None, "invalid" | "expired")."""
