@@ -35,3 +35,6 @@ class LongPoll:
                 await asyncio.wait_for(waiter, remaining)
             except TimeoutError:
                 return query()
+            finally:  # a wait that timed out or was given up leaves no future behind for wake()
+                if waiter in self.waiters:
+                    self.waiters.remove(waiter)

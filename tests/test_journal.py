@@ -109,3 +109,18 @@ def test_the_ring_keeps_serve_events_fields_in_their_order_and_the_collector_lea
     entries = list(journal._entries)
     assert not gc.is_tracked(entries[0])  # strings, numbers and bytes only: nothing for a full pass to walk
     assert gc.is_tracked(entries[1])  # its sub-events' list may still grow
+
+
+async def test_long_polls_that_time_out_leave_nothing_behind(sim):
+    """An idle server's dashboard polls all day: each poll that found nothing must take its waiter
+    back, or the list grows until something is journaled."""
+    from chatsim.app import HOST
+
+    host = sim.server.app[HOST]
+    for _ in range(5):
+        journal = await sim.get("/_chatsim/journal", params={"tenant": "nobody", "wait": "0.01"})
+        assert journal.status == 200 and (await journal.json())["records"] == []
+        callbacks = await sim.get("/_chatsim/tenants/default/callbacks", params={"wait": "0.01"})
+        assert callbacks.status == 200
+    assert host.journal._waiters.waiters == []
+    assert host.registry.get("default").outbox._waiters.waiters == []
