@@ -72,6 +72,16 @@ async def test_the_page_and_its_files_are_served_locked_down(sim):
     assert (await sim.get("/_chatsim/ui/main.py")).status == 400
 
 
+async def test_asking_for_files_the_package_lacks_keeps_nothing(sim):
+    """The page is open without a token: what it keeps must be the package's files, whatever is asked."""
+    from chatsim import ui
+
+    for n in range(20):
+        assert (await sim.get(f"/_chatsim/ui/missing{n}.js")).status == 404
+    assert (await sim.get("/_chatsim/ui/style.css")).status == 200
+    assert set(ui._shipped()) == {file.name for file in ui.STATIC.iterdir()}
+
+
 async def test_with_an_admin_token_the_page_opens_but_the_api_it_calls_needs_the_token(sim_factory):
     sim = await sim_factory(admin_token="s3cret")
     assert (await sim.get("/_chatsim/ui/")).status == 200

@@ -28,15 +28,16 @@ BROWSER_ENTRIES = frozenset({"/", "/_chatsim", "/_chatsim/", "/_chatsim/ui"})
 
 
 @cache
+def _shipped() -> dict[str, Reply]:
+    """Every file the package ships, as a reply, read on the first look: what is kept is named by
+    the package, never by a request (a cache of every name asked for grew with each 404)."""
+    return {file.name: Reply(file.read_bytes(), headers={"Content-Type": TYPES[file.suffix], **HEADERS})
+            for file in STATIC.iterdir() if file.suffix in TYPES and file.is_file()}
+
+
 def asset(name: str) -> Reply | None:
-    """A shipped file as a reply (None when the package has no such file); read once."""
-    suffix = name[name.rfind("."):] if "." in name else ""
-    if "/" in name or suffix not in TYPES:
-        return None
-    file = STATIC / name
-    if not file.is_file():
-        return None
-    return Reply(file.read_bytes(), headers={"Content-Type": TYPES[suffix], **HEADERS})
+    """A shipped file as a reply (None when the package has no such file)."""
+    return _shipped().get(name)
 
 
 def page_reply() -> Reply:
