@@ -12,11 +12,20 @@ Windows are fixed, not sliding: DingTalk's 90002 names one ("从 20:40:04 到 20
 超过了 300 次"), which a sliding window could not. A window opens at the first event of a key and
 lasts ``per_seconds``; the event past ``requests`` in it is refused, and so is every one until the
 penalty ends (the window's end plus ``penalty_seconds``). Refused events are not counted.
+
+Keys may come from requests (a ``rate_limit`` rule scoped per app counts by the appId or appkey a
+request names), so what a limiter keeps is bounded: a key longer than ``LONGEST_KEY`` is counted
+under a digest of it, and past ``MOST_KEYS`` windows the finished ones go, then the oldest (whose
+next event opens a new window).
 """
 
+import hashlib
 from dataclasses import field
 
 from chatsim.dataclass import dataclass
+
+LONGEST_KEY = 256
+MOST_KEYS = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +59,17 @@ class WindowLimiter:
 
     def hit(self, key: str, now: float) -> Throttle | None:
         """Count one event of ``key`` at ``now``; a Throttle if it is refused."""
-        window = self._windows.get(key)
+        if len(key) > LONGEST_KEY:
+            key = f"{key[:64]}...sha256:{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}"
+        windows = self._windows
+        window = windows.get(key)
         if window is not None and window.until and now < window.until:
             self.refused += 1
             return self._throttle(key, window)
         if window is None or window.until or now >= window.start + self.per_seconds:
-            window = self._windows[key] = _Window(now)
+            if window is None and len(windows) >= MOST_KEYS:
+                self._make_room(now)
+            window = windows[key] = _Window(now)
         window.count += 1
         if window.count <= self.requests:
             return None
@@ -63,6 +77,17 @@ class WindowLimiter:
         window.until = window.start + self.per_seconds + self.penalty_seconds
         self.refused += 1
         return self._throttle(key, window)
+
+    def _make_room(self, now: float) -> None:
+        """The windows that are over (no longer counting or refusing) go; if that leaves no room,
+        the oldest go until a quarter of it is free."""
+        over = [key for key, window in self._windows.items()
+                if now >= max(window.start + self.per_seconds, window.until)]
+        for key in over:
+            del self._windows[key]
+        if len(self._windows) >= MOST_KEYS:
+            for key in list(self._windows)[:len(self._windows) - MOST_KEYS * 3 // 4]:
+                del self._windows[key]
 
     def _throttle(self, key: str, window: _Window) -> Throttle:
         return Throttle(key, self.requests, self.per_seconds, window.start, window.start + self.per_seconds,
