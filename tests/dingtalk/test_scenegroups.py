@@ -72,6 +72,20 @@ async def test_a_repeated_uuid_answers_the_first_group(sim):
     assert (await admin_chat(sim, first["result"]["chat_id"]))["name"] == "去重"
 
 
+async def test_a_uuid_of_any_length_is_kept_as_its_digest(sim):
+    """The spec sets the uuid no length and the dump does not show it: what is kept is fixed-size."""
+    from chatsim.app import HOST
+
+    token = await get_token(sim)
+    body = {"title": "长", "template_id": "t", "owner_user_id": "manager4220", "uuid": "u" * 200_000}
+    first = await topapi(sim, token, "/create", body)
+    assert (await topapi(sim, token, "/create", body))["result"] == first["result"]
+    other = await topapi(sim, token, "/create", {**body, "uuid": "u" * 199_999 + "v"})
+    assert other["result"] != first["result"]
+    kept = sim.server.app[HOST].registry.get("default").worlds["dingtalk"].scene_uuids
+    assert [len(digest) for _, digest in kept] == [32, 32]
+
+
 async def test_what_scene_groups_refuse(sim):
     token = await get_token(sim)
     unknown = await topapi(sim, token, "/get", {"open_conversation_id": "cidnosuch=="})

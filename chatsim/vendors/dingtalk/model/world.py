@@ -5,6 +5,7 @@ uses; which family shape they get (bare, request_id, 88-wrapped) is the renderer
 the same rule answers differently on ``/topapi`` and on the legacy paths.
 """
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import field
 from typing import Any
@@ -135,7 +136,9 @@ class DingTalkWorld:
         self.forbidden_words: tuple[str, ...] = ()
         self.robots = Robots(MESSAGE_LOG_SIZE)
         self.chat_messages_sent = 0  # every chat's: each message's id
-        self.scene_uuids: dict[tuple[str, str], str] = {}  # (appkey, uuid) -> chatid: a repeated create
+        # (appkey, the uuid's SHA-256) -> chatid: a repeated create answers the first group; the
+        # digest, not the uuid, because the spec sets it no length and the dump does not show it
+        self.scene_uuids: dict[tuple[str, bytes], str] = {}
 
     # --- tokens -------------------------------------------------------------------------------
 
@@ -215,8 +218,9 @@ class DingTalkWorld:
                            subadmins: list[str], uuid: str | None, icon: str, options: Mapping[str, int]) -> Chat:
         """A scene group: the owner and ``user_ids`` its members, ``subadmins`` among them, the
         switches as scenegroup/update sets them. The same ``uuid`` again answers the first group."""
-        if uuid and (app.appkey, uuid) in self.scene_uuids:
-            return self.chats[self.scene_uuids[app.appkey, uuid]]
+        key = (app.appkey, hashlib.sha256(uuid.encode("utf-8", "surrogatepass")).digest()) if uuid else None
+        if key is not None and key in self.scene_uuids:
+            return self.chats[self.scene_uuids[key]]
         members = list(dict.fromkeys([owner, *user_ids]))
         if len(members) > MAX_MEMBERS:
             raise TOO_MANY_MEMBERS
@@ -225,8 +229,8 @@ class DingTalkWorld:
         chat = self.create_chat(app, title, owner, members, {}, icon)
         chat.template_id, chat.subadmins = template_id, list(dict.fromkeys(subadmins))
         self.update_scene_group(chat, app, None, None, None, options)
-        if uuid:
-            self.scene_uuids[app.appkey, uuid] = chat.chatid
+        if key is not None:
+            self.scene_uuids[key] = chat.chatid
         return chat
 
     def update_chat(self, chat: Chat, app: App, changes: Mapping[str, Any]) -> None:
