@@ -26,6 +26,7 @@ from chatsim.longpoll import LongPoll
 from chatsim.trace import CALLBACK, FAULT, Trace
 
 DEFAULT_RETRY_SCHEDULE = (5.0, 30.0, 120.0, 600.0, 3600.0)
+ATTEMPTS_KEPT = 40  # a delivery's log keeps its newest this many (a schedule has at most 32 retries)
 REORDER_WINDOW = 5.0  # virtual seconds a reordered callback waits for the next one of its key
 DROPPED = "lost on the way (a callback fault rule's drop_first)"
 DEPTH_HEADER = "X-Chatsim-Callback-Depth"
@@ -61,7 +62,8 @@ class Delivery:
     created: float
     next_at: float
     status: str = "pending"  # pending | retrying | delivered | dead | no_target
-    attempts: list[dict[str, Any]] = field(default_factory=list)
+    attempts: list[dict[str, Any]] = field(default_factory=list)  # the newest ATTEMPTS_KEPT
+    tried: int = 0  # attempts made, every one (redelivering adds more)
     trace: Trace | None = field(default=None, repr=False)  # of the request that caused it
     payload_check: list[str] = field(default_factory=list)
     body: bytes = b""  # the payload as it goes on the wire, serialized once at emit
@@ -210,7 +212,7 @@ class Outbox:
                 continue
             queue = self._queues.get(delivery.key)
             head = queue[0] if queue else None
-            if delivery is head or (delivery.status != "dead" and (head is None or not head.attempts)):
+            if delivery is head or (delivery.status != "dead" and (head is None or not head.tried)):
                 continue
             if delivery.status != "dead":
                 assert queue is not None
@@ -277,7 +279,7 @@ class Outbox:
     def _enqueue(self, delivery: Delivery) -> None:
         queue = self._queues.setdefault(delivery.key, deque())
         held = queue[-1] if queue else None
-        if held is not None and held.held and not held.attempts and held is not delivery:
+        if held is not None and held.held and not held.tried and held is not delivery:
             # reorder: the newcomer goes first, the held one right after it
             held.held = False
             held.next_at = delivery.next_at
@@ -310,7 +312,7 @@ class Outbox:
             self._notify()
 
     async def _attempt(self, delivery: Delivery) -> None:
-        if len(delivery.attempts) < delivery.drops:
+        if delivery.tried < delivery.drops:
             status, error = self._log(delivery, None, DROPPED, 0.0, "dropped")
         else:
             status, error = await self._send(delivery)
@@ -320,7 +322,7 @@ class Outbox:
             delivery.status = "delivered"
             self._finish(delivery)
             return
-        retries = len(delivery.attempts) - 1
+        retries = delivery.tried - 1
         if retries >= len(self._settings.retry_schedule):
             delivery.status = "dead"
             return
@@ -336,11 +338,14 @@ class Outbox:
     def _log(self, delivery: Delivery, status: int | None, error: str | None, latency_ms: float,
              fault: str | None) -> tuple[int | None, str | None]:
         """One attempt in the delivery's log and on its trace; a fault rule's doing says so."""
-        attempt = {"delivery": delivery.id, "attempt": len(delivery.attempts) + 1, "url": delivery.url,
+        delivery.tried += 1
+        attempt = {"delivery": delivery.id, "attempt": delivery.tried, "url": delivery.url,
                    "time": self._clock.now(), "status": status, "error": error, "latency_ms": round(latency_ms, 3)}
         if fault is not None:
             attempt["fault"] = fault
         delivery.attempts.append(attempt)
+        if len(delivery.attempts) > ATTEMPTS_KEPT:  # a callback redelivered again and again
+            del delivery.attempts[0]
         if delivery.trace is not None:
             delivery.trace.add(CALLBACK, attempt)
         return status, error

@@ -9,6 +9,8 @@ from typing import Any
 from chatsim.dataclass import dataclass
 
 CALLBACK, PROBE, CHECK, FAULT = "callback", "probe", "check", "fault"
+MOST_SUB_EVENTS = 256  # a request's first this many are kept
+URL_KEPT = 2048  # characters of a URL a sub-event shows (its request's body, cut by the journal, has it all)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +32,10 @@ class Trace:
     sub_events: list[SubEvent] = field(default_factory=list)
 
     def add(self, kind: str, data: Mapping[str, Any]) -> None:
-        self.sub_events.append(SubEvent(kind, data))
+        """One more sub-event, while the request has fewer than ``MOST_SUB_EVENTS`` (its journal
+        record keeps them, and a callback redelivered again and again adds one per attempt)."""
+        if len(self.sub_events) < MOST_SUB_EVENTS:
+            self.sub_events.append(SubEvent(kind, data))
 
     def check(self, problem: str) -> None:
         self.add(CHECK, {"problem": problem})

@@ -7,6 +7,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from chatsim.outbox import ATTEMPTS_KEPT
+from chatsim.trace import CALLBACK, MOST_SUB_EVENTS, URL_KEPT, Trace
 from tests.gewe.support import (
     APP,
     OTHER_APP,
@@ -164,3 +166,42 @@ async def test_a_set_callback_in_flight_when_its_tenant_is_reset_says_so_and_kee
     assert resp.status == 409 and (await resp.json())["ret"] == 500
     assert "reset or deleted while this request was in flight" in resp.headers["X-Chatsim-Refused"]
     assert await callback_url(gw) is None
+
+
+async def test_a_callback_redelivered_again_and_again_keeps_its_newest_attempts(gw, receiver):
+    await set_callback(gw, receiver.url)
+    await person_asks(gw, "wxid_lilei")
+    [first] = await callbacks(gw, typeName="AddMsg", status="delivered")
+    rounds = ATTEMPTS_KEPT + 5
+    for _ in range(rounds):
+        resp = await gw.post(f"/_chatsim/tenants/default/callbacks/{first['id']}/redeliver")
+        assert resp.status == 200
+        [again] = await callbacks(gw, typeName="AddMsg", status="delivered")  # waits for this attempt
+    assert len(again["attempts"]) == ATTEMPTS_KEPT
+    assert [a["attempt"] for a in again["attempts"]] == list(range(rounds + 2 - ATTEMPTS_KEPT, rounds + 2))
+    assert sum(of_type("AddMsg")(payload) for payload in receiver.payloads) == rounds + 1
+
+
+async def test_the_probe_keeps_a_long_callback_url_cut_on_its_record(gw, receiver):
+    from chatsim.app import HOST
+
+    url = receiver.url + "?" + "x" * 6_000  # past what a sub-event keeps, within a request line
+    await set_callback(gw, url)
+    [record] = gw.server.app[HOST].journal.query(operation="setCallback")
+    [probe] = record.sub_events
+    assert probe.data["url"] == url[:URL_KEPT] and probe.data["status"] == 200
+
+
+def test_a_trace_keeps_its_first_sub_events():
+    trace = Trace()
+    for n in range(MOST_SUB_EVENTS + 10):
+        trace.add(CALLBACK, {"attempt": n})
+    assert [event.data["attempt"] for event in trace.sub_events] == list(range(MOST_SUB_EVENTS))
+
+
+async def test_a_retry_schedule_has_at_most_32_retries(gw):
+    for retries, status in ((32, 200), (33, 400)):
+        body = f"chatsim: 1\ncallbacks: {{retry_schedule: [{', '.join(['1'] * retries)}]}}\n".encode()
+        resp = await gw.put("/_chatsim/tenants/default/scenario", params={"merge": "true"}, data=body,
+                            headers={"Content-Type": "application/yaml"})
+        assert resp.status == status, await resp.text()

@@ -13,7 +13,7 @@ import orjson
 from multidict import istr
 
 from chatsim.contract import Call, Handler, Reply
-from chatsim.trace import PROBE
+from chatsim.trace import PROBE, URL_KEPT
 from chatsim.vendors.gewe import errors
 from chatsim.vendors.gewe.errors import GeweError
 from chatsim.vendors.gewe.model import callbacks
@@ -86,7 +86,7 @@ async def set_callback(call: GeweCall) -> Reply:
     assert send is not None, "the app gives every tenant a sender"
     started = time.perf_counter()
     status, error = await send(url, orjson.dumps(callbacks.probe(token.value)), world.settings.probe_timeout)
-    call.trace.add(PROBE, {"probe": True, "url": url, "time": world.now(), "status": status, "error": error,
+    call.trace.add(PROBE, {"probe": True, "url": url[:URL_KEPT], "time": world.now(), "status": status, "error": error,
                            "latency_ms": round((time.perf_counter() - started) * 1000, 3)})
     if error is not None or status is None or not 200 <= status < 300:
         raise GeweError(f"{url} push msg err")
