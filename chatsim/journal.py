@@ -128,10 +128,10 @@ class Journal:
         """Journal an answered request, given as ``ServeEvent``'s fields; returns its record id."""
         record_id = self._next_id
         self._next_id = record_id + 1
-        size = len(request_body) + len(response_body) + RECORD_OVERHEAD
         truncated = None
-        if size > self._body_limit:
-            request_body, response_body, truncated, size = self._cut(request_body, response_body)
+        if len(request_body) + len(response_body) > self._body_limit:
+            request_body, response_body, truncated = self._cut(request_body, response_body)
+        size = len(request_body) + len(response_body) + len(tenant) + len(path) + len(query) + RECORD_OVERHEAD
         entries = self._entries
         entries.append((time, tenant, vendor, operation, method, path, query, request_body, status, response_body,
                         vendor_code, violations, duration_ms, sub_events, record_id, truncated, wall_clock()))
@@ -156,14 +156,14 @@ class Journal:
         while len(entries) > 1 and (self.bytes > self._byte_budget or len(entries) > self._capacity):
             self.bytes -= _size(entries.popleft())
 
-    def _cut(self, request_body: bytes, response_body: bytes) -> tuple[bytes, bytes, tuple[int, int] | None, int]:
+    def _cut(self, request_body: bytes, response_body: bytes) -> tuple[bytes, bytes, tuple[int, int] | None]:
         """At most ``body_limit`` bytes of each body, with the sizes that crossed the wire when cut."""
         limit = self._body_limit
         truncated = None
         if len(request_body) > limit or len(response_body) > limit:
             truncated = (len(request_body), len(response_body))
             request_body, response_body = request_body[:limit], response_body[:limit]
-        return request_body, response_body, truncated, len(request_body) + len(response_body) + RECORD_OVERHEAD
+        return request_body, response_body, truncated
 
     async def wait(self, timeout: float, after: int = 0, **filters: Any) -> list[ServeEvent]:
         """Long poll: the matching records (above ``after``) as soon as there is one, else [] at the timeout."""
@@ -199,6 +199,7 @@ Entry = tuple[Any, ...]
 _FIELDS = [f.name for f in fields(ServeEvent)]
 _TENANT, _VENDOR, _OPERATION = _FIELDS.index("tenant"), _FIELDS.index("vendor"), _FIELDS.index("operation")
 _REQUEST_BODY, _RESPONSE_BODY = _FIELDS.index("request_body"), _FIELDS.index("response_body")
+_PATH, _QUERY = _FIELDS.index("path"), _FIELDS.index("query")
 _ID, _WALL = _FIELDS.index("id"), _FIELDS.index("wall")
 
 
@@ -208,7 +209,9 @@ def _matches(entry: Entry, tenant: str | None, vendor: str | None, operation: st
 
 
 def _size(entry: Entry) -> int:
-    return len(entry[_REQUEST_BODY]) + len(entry[_RESPONSE_BODY]) + RECORD_OVERHEAD
+    """What ``record`` counted for the entry: its bodies, the texts a request chose, the overhead."""
+    return (len(entry[_REQUEST_BODY]) + len(entry[_RESPONSE_BODY]) + len(entry[_TENANT]) + len(entry[_PATH])
+            + len(entry[_QUERY]) + RECORD_OVERHEAD)
 
 
 SYSTEM_VENDOR = "chatsim"  # the vendor of records that no request made: evictions, dead letters

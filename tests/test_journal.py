@@ -73,20 +73,31 @@ def test_a_large_body_is_cut_and_the_record_says_so():
     [record] = journal.query()
     assert len(record.request_body) == 10 and record.response_body == b"{}"
     assert record.to_json()["truncated"] == {"request_bytes": 58, "response_bytes": 2}
-    assert journal.bytes == 12 + RECORD_OVERHEAD
+    assert journal.bytes == 12 + len("t/p") + RECORD_OVERHEAD  # the bodies kept, the texts, the overhead
 
 
 def test_the_ring_is_bounded_in_bytes_as_well_as_in_records():
-    journal = Journal(capacity=1000, body_limit=1000, byte_budget=3 * (1000 + RECORD_OVERHEAD))
+    record = 1000 + len("t/p") + RECORD_OVERHEAD
+    journal = Journal(capacity=1000, body_limit=1000, byte_budget=3 * record)
     for i in range(50):
         journal.append(ServeEvent(time=1.0, tenant="t", vendor="gewe", operation=str(i), method="POST", path="/p",
                                   query="", request_body=b"x" * 900, status=200, response_body=b"y" * 100,
                                   vendor_code=200, violations=(), duration_ms=0.5))
     kept = journal.query()
     assert [r.operation for r in kept] == [str(i) for i in range(47, 50)]  # the newest three fit the budget
-    assert journal.bytes == 3 * (1000 + RECORD_OVERHEAD)
+    assert journal.bytes == 3 * record
     journal.clear("t")
     assert journal.bytes == 0 and journal.query() == []
+
+
+def test_what_a_request_chose_to_send_counts_against_the_bytes_too():
+    """A path, query or tenant header of kilobytes is kept on the record: the budget must see it."""
+    journal = Journal(capacity=1000, byte_budget=10 * (8000 + RECORD_OVERHEAD))
+    for i in range(20):
+        journal.append(ServeEvent(time=1.0, tenant="t" * 1000, vendor="gewe", operation=str(i), method="GET",
+                                  path="/" + "a" * 2999, query="q=" + "b" * 3998, request_body=b"",
+                                  status=404, response_body=b"", vendor_code=404, violations=(), duration_ms=0.5))
+    assert journal.bytes == 10 * (8000 + RECORD_OVERHEAD) and len(journal.query()) == 10
 
 
 def test_the_ring_keeps_serve_events_fields_in_their_order_and_the_collector_leaves_them_alone():
