@@ -94,6 +94,7 @@ def load(data: bytes, source: str, registry: TenantRegistry) -> Tenant:
     tenant.worlds = _WorldUnpickler(io.BytesIO(body["worlds"]), tenant.ctx).load()
     tenant.outbox.restore(body["next_delivery"], body["owed"])
     registry.adopt(tenant)
+    tenant.scenario_bytes = registry.documents_bytes(tenant.scenarios)
     return tenant
 
 

@@ -107,6 +107,7 @@ class Tenant:
         self.measured_at = 0.0
         self.inflow = 0  # bytes of request bodies so far
         self._measured_uses = self._measured_inflow = 0
+        self.scenario_bytes = 0  # the documents it was loaded with beyond the startup ones (set when installed)
 
     def measure(self, vendors: Mapping[str, Vendor[Any, Any]]) -> int:
         """Estimate what the worlds hold now, from the size of their JSON dumps."""
@@ -129,7 +130,7 @@ class Tenant:
 
     @property
     def footprint(self) -> int:
-        return TENANT_OVERHEAD + self.world_bytes + self.outbox.bytes
+        return TENANT_OVERHEAD + self.world_bytes + self.outbox.bytes + self.scenario_bytes
 
     def close(self) -> None:
         self.outbox.close()
@@ -321,6 +322,12 @@ class TenantRegistry:
             self._template = tenant.footprint
         return tenant
 
+    def documents_bytes(self, scenarios: list[dict[str, Any]]) -> int:
+        """What a tenant's own scenario documents hold (the startup ones are every tenant's): each
+        merging load adds one, which a reset builds the world from again."""
+        return sum(WORLD_FACTOR * len(orjson.dumps(doc, default=str)) for doc in scenarios
+                   if not any(doc is startup or doc == startup for startup in self.startup_scenarios))
+
     def _template_bytes(self) -> int:
         """What a new tenant costs: the first one made from the startup scenarios, as measured."""
         return self._template if self._template is not None else TENANT_OVERHEAD
@@ -356,11 +363,13 @@ class TenantRegistry:
         bytes off (timestamps print with more or fewer digits) and re-measured as the world grows;
         tests/test_reset_size.py holds both close to a measurement."""
         old = self._tenants.get(name)
-        known = old.fresh_bytes if old is not None and old.scenarios is scenarios else None
+        same = old if old is not None and old.scenarios is scenarios else None  # a reset
+        known = same.fresh_bytes if same is not None else None
         if known is None and scenarios is self.startup_scenarios:
             known = self._startup_bytes
         tenant = self.adopt(self.build(name, scenarios), known)
         tenant.fresh_bytes = tenant.world_bytes
+        tenant.scenario_bytes = same.scenario_bytes if same is not None else self.documents_bytes(scenarios)
         if scenarios is self.startup_scenarios and self._startup_bytes is None:
             self._startup_bytes = tenant.world_bytes
         return tenant

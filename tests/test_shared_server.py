@@ -160,3 +160,27 @@ async def test_a_tenant_that_outgrows_the_budget_alone_is_refused_until_reset(si
     assert (await touch(sim, "new")).status == 503, "no room for a new tenant while big is not idle"
     assert (await sim.post("/_chatsim/tenants/big/reset")).status == 200
     assert (await (await touch(sim, "big")).json())["ret"] == 200
+
+
+async def test_the_scenarios_a_tenant_was_loaded_with_count_against_the_budget(sim_factory):
+    """Merging the same document again leaves the world as it was, but the tenant keeps every
+    document to rebuild from: each one counts, and past the budget the tenant is refused."""
+    sim = await sim_factory(memory_mib=2, journal_mib=1)
+    doc = ("chatsim: 1\ngewe:\n  people: [{wxid: wxid_lilei1990, nickname: 李雷, signature: '"
+           + "签" * 20_000 + "'}]\n").encode()
+
+    async def merge():
+        return await sim.put("/_chatsim/tenants/docs/scenario", params={"merge": "true"}, data=doc,
+                             headers={"Content-Type": "application/yaml"})
+
+    assert (await merge()).status == 200
+    [one] = [t["bytes"] for t in (await memory(sim))["tenants"] if t["name"] == "docs"]
+    assert (await merge()).status == 200
+    [two] = [t["bytes"] for t in (await memory(sim))["tenants"] if t["name"] == "docs"]
+    assert two - one >= 60_000  # the second document, though the world is the same
+    for _ in range(40):
+        if (await merge()).status != 200:
+            break
+    await memory(sim)
+    resp = await touch(sim, "docs")
+    assert resp.status == 503 and "reset or delete it" in (await resp.json())["msg"]
