@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from chatsim.dataclass import dataclass
 
 ANY_ADDRESS = ("0.0.0.0", "::", "")
+LONGEST_KEPT_URL = 2048
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,10 @@ class CallbackTargets:
 
     def refusal(self, url: str) -> str | None:
         """Why chatsim will not send to ``url``, or None when it may: worked out once per URL and
-        kept (at most 1,024), as a tenant delivers to the same few URLs thousands of times and
-        parsing one costs ~4 us; the answer depends on nothing but these targets and the URL."""
-        return _refusal(self, url)
+        kept (at most 1,024 URLs of at most 2,048 characters), as a tenant delivers to the same few
+        URLs thousands of times and parsing one costs ~4 us; the answer depends on nothing but
+        these targets and the URL."""
+        return _refusal(self, url) if len(url) <= LONGEST_KEPT_URL else self._refusal(url)
 
     def _refusal(self, url: str) -> str | None:
         try:

@@ -87,3 +87,17 @@ def test_a_remembered_answer_is_the_one_worked_out_again():
     for url in urls * 2:
         assert targets.refusal(url) == targets._refusal(url)
     assert CallbackTargets.of(OWN).refusal("http://10.1.2.3/cb") is not None  # kept per targets, not per URL
+
+
+def test_what_is_kept_of_the_answers_is_bounded_in_bytes_too():
+    from chatsim import targets
+    from chatsim.vendors.gewe.model import entities
+
+    allowed = targets.CallbackTargets.of(7000)
+    long_url = "http://127.0.0.1:9/" + "x" * 10_000
+    before = targets._refusal.cache_info().currsize
+    assert allowed.refusal(long_url) is None and allowed.refusal(long_url) is None
+    assert targets._refusal.cache_info().currsize == before  # answered, not kept
+    kept = entities._kept_pinyin.cache_info().currsize
+    assert entities.pinyin("李" * 100) == ("li" * 100, "L" * 100)
+    assert entities._kept_pinyin.cache_info().currsize == kept

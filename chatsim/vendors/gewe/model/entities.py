@@ -7,17 +7,24 @@ from typing import Any
 from chatsim.dataclass import asdict, dataclass
 
 
-@lru_cache(maxsize=4096)
 def pinyin(text: str) -> tuple[str, str]:
-    """(quanPin, pyInitial) as WeChat shows them: "chaoxi", "CX"; punctuation dropped.
+    """(quanPin, pyInitial) as WeChat shows them: "chaoxi", "CX"; punctuation dropped. Kept for the
+    4,096 names shown last, of at most 64 characters (remarks and group names come from requests).
 
     pypinyin (whole names need its phrase dictionary: 长城 is changcheng) is imported on the first
     contact shown, not at start-up: it is 55 MiB and ~0.35 s that an idle server does not need."""
+    return _kept_pinyin(text) if len(text) <= 64 else _pinyin(text)
+
+
+def _pinyin(text: str) -> tuple[str, str]:
     from pypinyin import Style, lazy_pinyin
 
     full = "".join(part for part in lazy_pinyin(text) if part.isalnum())
     initials = "".join(part for part in lazy_pinyin(text, style=Style.FIRST_LETTER) if part.isalnum())
     return full.lower(), initials.upper()
+
+
+_kept_pinyin = lru_cache(maxsize=4096)(_pinyin)
 
 
 @dataclass(slots=True)
