@@ -39,6 +39,8 @@ class ScenarioWatch:
 
     def track(self, path: Path, doc: dict[str, Any]) -> None:
         key = path.resolve()
+        if self.registry is not None:
+            self._in_use(key)  # what earlier loads of the file left that no tenant holds goes first
         self._docs.setdefault(key, []).append(doc)
         self._stamps.setdefault(key, _stamp(key))
 

@@ -72,3 +72,22 @@ def test_a_file_loaded_by_name_is_followed_into_its_tenant_only(tmp_path):
         edit(other, users("solo", "duet"))
         assert "into 1 tenant(s): mine" in said(s, "reloaded ")
         assert logs_in(s, "mine", "duet") and not logs_in(s, "default", "duet")
+
+
+def test_the_documents_followed_are_the_ones_tenants_still_hold(tmp_path, monkeypatch):
+    """Every ?file= load of a file is one more document to follow; those no tenant holds any more go."""
+    from chatsim import scenarios
+    from chatsim.tenants import TenantRegistry
+    from chatsim.vendors.registry import discover
+    from chatsim.watch import ScenarioWatch
+
+    monkeypatch.setattr(scenarios, "_read_listeners", [])  # this watch's alone, for this test
+    watch = ScenarioWatch()
+    vendors = discover()
+    watch.registry = registry = TenantRegistry(vendors, [], seed=1)
+    path = tmp_path / "world.yaml"
+    edit(path, users("solo"))
+    for _ in range(10):
+        registry.load("mine", scenarios.read_file(path, vendors))
+    followed = watch._docs[path.resolve()]
+    assert len(followed) == 2 and followed[-1] is registry.get("mine").scenarios[0]
