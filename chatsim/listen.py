@@ -10,6 +10,7 @@ behave as they would against the bot itself.
 import json
 import re
 import sys
+from collections import deque
 from dataclasses import field
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from chatsim.toolkit.expect import MISSING, lookup
 
 V3_IN_XML = re.compile(r'(?:encryptusername|username)="(v3_[^"]+)"')
 LIST_PATH = "/_listen/deliveries"
+KEEP = 10_000  # deliveries the list answers, the newest
 
 
 @dataclass
@@ -75,11 +77,11 @@ def summarize(payload: Any) -> str:
 
 class Sink:
     def __init__(self, out: TextIO, forward: str | None = None, save: Path | None = None,
-                 check: bool = True) -> None:
+                 check: bool = True, keep: int = KEEP) -> None:
         self.out = out
         self.forward = forward
         self.save = save
-        self.received: list[Received] = []
+        self.received: deque[Received] = deque(maxlen=keep)  # the newest; --save keeps them all
         self._checker: Any = None
         if check:
             from chatsim.selfcheck import CallbackChecker
@@ -157,6 +159,6 @@ def run(host: str, port: int, forward: str | None, save: Path | None, check: boo
     sink = Sink(sys.stdout, forward, save, check)
     print(f"chatsim listen: receiving GeWe callbacks on http://{host}:{port}/ (any path)"
           + (f", forwarding to {forward}" if forward else "")
-          + f"; received so far: GET {LIST_PATH}", flush=True)
+          + f"; received so far (the newest {KEEP:,}): GET {LIST_PATH}", flush=True)
     web.run_app(build_listen_app(sink), sock=sock, access_log=None, print=None)
     return 0

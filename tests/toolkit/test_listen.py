@@ -128,3 +128,10 @@ def test_the_listen_command(tmp_path):
     assert f"receiving GeWe callbacks on http://127.0.0.1:{port}/" in out
     assert "--> ModContacts  user=wxid_zx  v3=v3_0abc@stranger" in out
     assert json.loads(saved.read_text())["payload"] == NEW_FRIEND
+
+
+async def test_the_list_keeps_the_newest_deliveries(aiohttp_client):
+    client, _ = await sink_client(aiohttp_client, check=False, keep=3)
+    for n in range(5):
+        await client.post("/cb", json={"n": n})
+    assert [item["payload"] for item in await (await client.get(LIST_PATH)).json()] == [{"n": 2}, {"n": 3}, {"n": 4}]
