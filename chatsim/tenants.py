@@ -130,7 +130,8 @@ class Tenant:
 
     @property
     def footprint(self) -> int:
-        return TENANT_OVERHEAD + self.world_bytes + self.outbox.bytes + self.scenario_bytes
+        return (TENANT_OVERHEAD + self.world_bytes + self.outbox.bytes + self.scenario_bytes
+                + WORLD_FACTOR * self.faults.spec_bytes)
 
     def close(self) -> None:
         self.outbox.close()

@@ -184,3 +184,20 @@ async def test_the_scenarios_a_tenant_was_loaded_with_count_against_the_budget(s
     await memory(sim)
     resp = await touch(sim, "docs")
     assert resp.status == 503 and "reset or delete it" in (await resp.json())["msg"]
+
+
+async def test_a_tenants_fault_rules_count_against_the_budget(sim_factory):
+    sim = await sim_factory()
+    await touch(sim, "ruled")
+
+    async def footprint() -> int:
+        [found] = [t["bytes"] for t in (await memory(sim))["tenants"] if t["name"] == "ruled"]
+        return found
+
+    bare = await footprint()
+    rule = {"vendor": "gewe", "respond": {"status": 200, "body": "假" * 100_000}}
+    resp = await sim.put("/_chatsim/tenants/ruled/faults", json={"rules": [rule]})
+    assert resp.status == 200, await resp.text()
+    assert await footprint() - bare >= 300_000  # the answer it keeps, as a whole body
+    assert (await sim.delete("/_chatsim/tenants/ruled/faults")).status == 200
+    assert abs(await footprint() - bare) < 1000  # (a re-measured world is a few bytes off)

@@ -10,6 +10,7 @@ Counting: ``after: N`` lets the first N matching calls through untouched; ``time
 rule once it has changed N calls (a call its ``rate`` spared does not count).
 """
 
+import json
 import math
 import random
 from collections.abc import Callable, Mapping, Sequence
@@ -122,6 +123,8 @@ class FaultBook:
         self.rules = [rule for rule in built if rule.effect != "callback"]
         self.callback_rules = [rule for rule in built if rule.effect == "callback"]
         self._for: dict[tuple[str, str], tuple[Rule, ...]] = {}
+        # the rules' JSON size: what the memory budget counts of them (a list can be a whole body)
+        self.spec_bytes = len(json.dumps(list(specs), default=str, ensure_ascii=False).encode()) if specs else 0
 
     def for_call(self, vendor: str, operation: str) -> tuple[Rule, ...]:
         """The request rules that may match a call of this vendor and operation, in order, worked
