@@ -35,6 +35,7 @@ class ScenarioWatch:
         self.registry: TenantRegistry | None = None
         self._docs: dict[Path, list[dict[str, Any]]] = {}
         self._stamps: dict[Path, Stamp] = {}
+        self._settling: dict[Path, Stamp] = {}  # changed since the last look: reloaded if still so at the next
         on_read(self.track)
 
     def track(self, path: Path, doc: dict[str, Any]) -> None:
@@ -50,9 +51,16 @@ class ScenarioWatch:
             self.scan()
 
     def scan(self) -> None:
+        """Reload a file once it changed and then stayed the same for a whole interval: a save that
+        truncates the file and writes it again is read once it is whole, not half-way (as empty)."""
         for path, seen in list(self._stamps.items()):
             now = _stamp(path)
-            if now != seen and now is not None:
+            if now == seen or now is None:
+                self._settling.pop(path, None)
+            elif self._settling.get(path) != now:
+                self._settling[path] = now
+            else:
+                del self._settling[path]
                 self._stamps[path] = now
                 self.reload(path)
 

@@ -91,3 +91,30 @@ def test_the_documents_followed_are_the_ones_tenants_still_hold(tmp_path, monkey
         registry.load("mine", scenarios.read_file(path, vendors))
     followed = watch._docs[path.resolve()]
     assert len(followed) == 2 and followed[-1] is registry.get("mine").scenarios[0]
+
+
+def test_a_file_is_reloaded_once_it_stays_the_same_for_a_look(tmp_path, monkeypatch):
+    """A save truncates, then writes: a look in between must not read the empty file."""
+    import io
+
+    from chatsim import scenarios
+    from chatsim.tenants import TenantRegistry
+    from chatsim.vendors.registry import discover
+    from chatsim.watch import ScenarioWatch
+
+    monkeypatch.setattr(scenarios, "_read_listeners", [])
+    out = io.StringIO()
+    watch = ScenarioWatch(out)
+    vendors = discover()
+    path = tmp_path / "world.yaml"
+    edit(path, users("solo"))
+    watch.registry = registry = TenantRegistry(vendors, [scenarios.read_file(path, vendors)], seed=1)
+    registry.get("t")
+    edit(path, "")  # half-way through a save
+    watch.scan()
+    edit(path, users("solo", "duet"))
+    watch.scan()
+    assert out.getvalue() == ""  # changed at each look: not read yet
+    watch.scan()
+    assert "reloaded" in out.getvalue() and "empty" not in out.getvalue()
+    assert registry.get("t").worlds["eggjs_im"].find_user("duet") is not None
