@@ -1,8 +1,8 @@
 """The conversation log: the newest ``size`` messages, each also found by its NewMsgId.
 
-revokeMsg, the forward operations and the downloads name a message by its NewMsgId; scanning the
-log for it cost a string conversion per message, up to ``max_messages`` of them on every such
-request. The index holds exactly the messages the log does (the oldest leaves both at once), so
+revokeMsg (and a person's revoke, the admin API's world action) name a message by its NewMsgId;
+scanning the log for it cost a string conversion per message, up to ``max_messages`` of them on
+every such request. The index holds exactly the messages the log does (the oldest leaves both at once), so
 what it costs stays within the log's bound, and a NewMsgId is new when the log does not hold it.
 """
 
