@@ -1,6 +1,5 @@
 """Route step: which vendor and operation a path names, and which tenant the request belongs to."""
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -94,5 +93,7 @@ class Router:
         return next((vendor for prefix, vendor in self._prefixes if path.startswith(prefix)), None)
 
     def near_misses(self, method: str, path: str) -> list[str]:
+        import difflib  # only an unknown path asks: not every start
+
         known = [f"{m} {p}" for m, p in self._exact] + [f"{op.method} {op.path}" for op in self._templated]
         return difflib.get_close_matches(f"{method} {path}", known, n=3, cutoff=0.6)

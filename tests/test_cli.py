@@ -90,3 +90,13 @@ def test_building_the_parser_does_not_look_for_the_vendors():
               "print('chatsim.vendors.registry' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_a_start_imports_only_what_serving_needs():
+    """What only some requests or some installations need is imported when they come: the
+    suggestions for an unknown path, XML escaping, reading every distribution's metadata."""
+    script = ("import sys; from chatsim.app import Settings, build_app; build_app(Settings(quiet=True)); "
+              "print(sorted(m for m in ('difflib', 'xml.sax.saxutils', 'importlib.metadata', 'importlib.resources')"
+              " if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "[]", out.stderr
