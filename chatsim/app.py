@@ -49,6 +49,8 @@ PARSER_LIMITS = {"max_line_size": 64 * 1024, "max_field_size": 64 * 1024}
 
 @dataclass
 class Settings:
+    """How ``chatsim serve`` (or a test) configures one app: the command line's options."""
+
     host: str = "127.0.0.1"
     port: int = 7001
     scenarios: list[Path] = field(default_factory=lambda: [DEMO_SCENARIO])

@@ -11,6 +11,8 @@ from chatsim.outbox import Outbox, Sender
 
 @dataclass(frozen=True, slots=True)
 class TenantContext:
+    """What a vendor model may use of its tenant (clock, ids, outbox, sender, fault rules): its only way out."""
+
     name: str
     clock: VirtualClock
     ids: IdGenerator

@@ -24,6 +24,8 @@ REQUEST_HEADERS = "Access-Control-Request-Headers"
 
 @dataclass(frozen=True, slots=True)
 class CorsPolicy:
+    """Which browser origins may call a vendor, answered as the real backend's CORS middleware answers."""
+
     origins: tuple[str, ...]  # allowed origins, exactly as browsers send them; "*": any
     allow_methods: str = "GET,HEAD,PUT,POST,DELETE,PATCH"  # @koa/cors's default
 

@@ -38,6 +38,8 @@ PayloadCheck = Callable[["Delivery"], list[str]]
 
 @dataclass(frozen=True, slots=True)
 class CallbackSettings:
+    """A tenant's callback rules from its scenario's ``callbacks:``: retries, timeout, what the history keeps."""
+
     retry_schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE
     timeout_seconds: float = 3.0
     keep_finished: int = 1000  # delivered (or targetless) callbacks a tenant's history keeps
@@ -53,6 +55,8 @@ class CallbackSettings:
 
 @dataclass(slots=True)
 class Delivery:
+    """One callback: its payload, where it goes, its state and every attempt at it (the newest ATTEMPTS_KEPT)."""
+
     id: int
     vendor: str
     kind: str

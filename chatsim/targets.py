@@ -23,6 +23,8 @@ LONGEST_KEPT_URL = 2048
 
 @dataclass(frozen=True)
 class CallbackTargets:
+    """Where callbacks may go: loopback (never chatsim's own port) and the hosts the operator allows."""
+
     own_port: int  # chatsim's listening port: never a callback target on any local address
     allowed: frozenset[str] = field(default_factory=frozenset)  # host names, addresses or networks
 

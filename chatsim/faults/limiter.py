@@ -42,6 +42,8 @@ class Throttle:
 
 @dataclass(slots=True)
 class _Window:
+    """One key's window: when it opened, the events counted in it, and the end of its penalty."""
+
     start: float
     count: int = 0
     until: float = 0.0  # refusing until then (0: not refusing)

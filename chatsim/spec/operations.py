@@ -51,6 +51,8 @@ def no_fast_path(request: RequestParts, path: Mapping[str, str], body: Mapping[s
 
 @dataclass(frozen=True, slots=True)
 class Operation:
+    """One operation of a spec: its fields and body, and once an app binds it, its world and fast path."""
+
     vendor: str  # whose spec declares it (``chatsim`` for the admin API)
     operation_id: str
     method: str

@@ -99,6 +99,8 @@ def sign(timestamp: str, secret: str) -> str:
 
 @dataclass(slots=True)
 class Robot:
+    """A custom robot of a chat: its access_token, its security settings and its message log."""
+
     access_token: str
     name: str
     chatid: str

@@ -49,6 +49,8 @@ FORBIDDEN_CONTENT = DingTalkError(41049, "包含违禁内容")
 
 @dataclass(slots=True)
 class App:
+    """An app of an organisation: what gettoken and oauth2/accessToken take, and its permissions."""
+
     appkey: str
     appsecret: str
     corp_id: str
@@ -58,6 +60,8 @@ class App:
 
 @dataclass(slots=True)
 class Token:
+    """An access token, one live per app, for oapi and v1.0 alike."""
+
     value: str
     appkey: str
     expires_at: float
@@ -65,6 +69,8 @@ class Token:
 
 @dataclass(slots=True)
 class Org:
+    """An organisation (corpId): its users by userid, their mobiles."""
+
     corp_id: str
     name: str
     users: dict[str, str] = field(default_factory=dict)
@@ -73,6 +79,8 @@ class Org:
 
 @dataclass(slots=True)
 class Chat:
+    """A group chat (chatid, openConversationId): members, switches, nicks and the apps' messages."""
+
     chatid: str
     open_conversation_id: str
     corp_id: str

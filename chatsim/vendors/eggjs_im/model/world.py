@@ -25,6 +25,8 @@ EMPTY_LIST_ERROR = "Cannot read properties of undefined (reading 'title')"
 
 @dataclass
 class EggjsImSettings:
+    """The backend's config as a scenario sets it: JWT secret, time zone, env, collation."""
+
     jwt_secret: str = DEFAULT_SECRET
     utc_offset_hours: float = 8
     env: str = "local"
@@ -39,6 +41,8 @@ class EggjsImSettings:
 
 @dataclass(slots=True)
 class User:
+    """A row of the ``user`` table, the password as the backend stores it."""
+
     id: int
     uuid: str
     username: str
@@ -55,6 +59,8 @@ class User:
 
 @dataclass(slots=True)
 class UserInfo:
+    """A row of the ``user_info`` table."""
+
     id: int
     user_id: int
     created: int
@@ -67,6 +73,8 @@ class UserInfo:
 
 @dataclass(slots=True)
 class GoodFriend:
+    """A row of the ``goodfriend`` table: one direction of a friendship and what it allows."""
+
     id: int
     user_id: int
     friend_id: int
@@ -81,6 +89,8 @@ class GoodFriend:
 
 @dataclass(slots=True)
 class GoodFriendApply:
+    """A row of the ``goodfriendapply`` table: a friend application and its status."""
+
     id: int
     user_id: int
     friend_id: int

@@ -59,6 +59,8 @@ class Person:
 
 @dataclass(slots=True)
 class Token:
+    """An X-GEWE-TOKEN: its callback URL and the devices (appIds) it may hold."""
+
     value: str
     callback_url: str | None = None
     expires_at: float | None = None
@@ -84,6 +86,8 @@ class LoginSession:
 
 @dataclass(slots=True)
 class Device:
+    """An appId: a device an account logs in on, its login state and why it went offline."""
+
     app_id: str
     token: str
     wxid: str | None = None
@@ -106,6 +110,8 @@ class Contact:
 
 @dataclass(slots=True)
 class Member:
+    """A member of a group, with the name it shows there and who brought it in."""
+
     wxid: str
     display_name: str = ""
     inviter: str = ""
@@ -113,6 +119,8 @@ class Member:
 
 @dataclass(slots=True)
 class Chatroom:
+    """A group (``...@chatroom``): owner, admins, members and each member account's own settings."""
+
     id: str
     name: str
     owner: str
@@ -158,6 +166,8 @@ class Ticket:
 
 @dataclass(slots=True)
 class FriendRequest:
+    """A friend request (a 37 AddMsg to its receiver) and what became of it."""
+
     id: int
     sender: str
     receiver: str

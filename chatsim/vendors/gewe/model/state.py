@@ -31,6 +31,8 @@ from chatsim.vendors.gewe.model.messagelog import MessageLog
 
 @dataclass(frozen=True, slots=True)
 class GeweSettings:
+    """A world's rules from its scenario's ``gewe:`` settings: lifetimes, bounds, risk control."""
+
     ticket_ttl: float = 86400.0
     request_ttl: float = 3 * 86400.0
     qr_ttl: float = 240.0
