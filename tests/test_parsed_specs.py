@@ -103,3 +103,16 @@ def test_the_build_pre_parses_every_spec_with_its_operations_and_every_shipped_s
         assert parsed.read_with(spec, spec.read_bytes()) == (doc, load.operation_rows(doc))
     for path in sorted(SHIPPED_SCENARIOS.glob("*.yaml")):
         assert parsed.read_with(path, path.read_bytes()) == (parse_yaml(path.read_bytes()), None)
+
+
+def test_operations_with_an_equal_field_share_one_frozen_field():
+    for name, vendor in discover().items():
+        for spec in vendor.specs:
+            operations = load.extract_operations(name, spec)
+            fields = [fld for op in operations for fld in op.fields]
+            by_value: dict[tuple, object] = {}
+            for fld in fields:
+                key = (fld.name, fld.location, fld.required, repr(fld.schema), fld.description, repr(fld.default),
+                       fld.type)
+                assert by_value.setdefault(key, fld) is fld, f"{spec.name}: {fld.name} made twice"
+            assert len(by_value) <= len(fields)

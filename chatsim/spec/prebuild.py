@@ -2,6 +2,7 @@
 (``chatsim.spec.parsed``), redoing only what the files no longer match; ``make`` runs it before
 serving, testing or building the wheel, and the container image when it is built."""
 
+import marshal
 import sys
 from pathlib import Path
 
@@ -17,7 +18,9 @@ def main() -> int:
         found = parsed.read_with(path, source)
         doc = parse_yaml(source) if found is None else found[0]
         derived = operation_rows(doc) if path.parent.name == "specs" else None
-        if (found is None or found[1] != derived) and not parsed.write(path, doc, source, derived):
+        # compared as marshal writes them: rows equal in value but no longer shared must be redone
+        if (found is None or marshal.dumps(found[1]) != marshal.dumps(derived)) and not parsed.write(
+                path, doc, source, derived):
             print(f"{path.name}: not pre-parsed (it holds values marshal cannot keep)", file=sys.stderr)
     return 0
 
