@@ -85,6 +85,7 @@ bench: $(STAMP) specs
 # needs valgrind; ~10 min).
 instructions: $(STAMP) specs
 	$(BIN)/python bench/per_operation.py
+	$(BIN)/python bench/start_instructions.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check chatsim tests bench examples
