@@ -129,9 +129,11 @@ class Journal:
         record_id = self._next_id
         self._next_id = record_id + 1
         truncated = None
-        if len(request_body) + len(response_body) > self._body_limit:
+        size = len(request_body) + len(response_body)
+        if size > self._body_limit:
             request_body, response_body, truncated = self._cut(request_body, response_body)
-        size = len(request_body) + len(response_body) + len(tenant) + len(path) + len(query) + RECORD_OVERHEAD
+            size = len(request_body) + len(response_body)
+        size += len(tenant) + len(path) + len(query) + RECORD_OVERHEAD
         entries = self._entries
         entries.append((time, tenant, vendor, operation, method, path, query, request_body, status, response_body,
                         vendor_code, violations, duration_ms, sub_events, record_id, truncated, wall_clock()))
