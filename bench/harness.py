@@ -62,11 +62,14 @@ class Server:
         return self.proc.pid
 
 
+def chatsim_cmd(port: int, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "chatsim", "serve", "--quiet", "--port", str(port), *extra]
+
+
 def chatsim(port: int, root: Path = ROOT, *extra: str) -> Server:
     """chatsim from ``root`` (a checkout; another one's source for a before/after run), started in
     ``root``: ``python -m`` puts the working directory ahead of PYTHONPATH."""
-    return Server("chatsim", [sys.executable, "-m", "chatsim", "serve", "--quiet", "--port", str(port), *extra],
-                  port, cwd=root, env={"PYTHONPATH": str(root)})
+    return Server("chatsim", chatsim_cmd(port, *extra), port, cwd=root, env={"PYTHONPATH": str(root)})
 
 
 def bare_cmd(port: int, answers: Path | None = None) -> list[str]:

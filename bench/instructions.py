@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HOST = "127.0.0.1"
@@ -222,9 +223,14 @@ def main() -> int:
     return 0
 
 
-if __name__ == "__main__":
+def run(entry: Callable[[], int]) -> None:
+    """Exit with ``entry``'s code, or with 1 and the message when a count could not be made."""
     try:
-        sys.exit(main())
+        sys.exit(entry())
     except BenchError as exc:
         print(f"FAILED: {exc}", file=sys.stderr)
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    run(main)

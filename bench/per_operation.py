@@ -149,7 +149,7 @@ def main() -> int:
         replies = {name: base64.b64decode(item["body"]) for name, item in captured.items()}
         print(f"instructions per request under callgrind ({args.requests} after {args.warmup} of warm-up; "
               f"once cases: {ONCE_TENANTS} fresh tenants)", flush=True)
-        sim_cmd = [sys.executable, "-m", "chatsim", "serve", "--quiet", "--port", str(sim_port)]
+        sim_cmd = harness.chatsim_cmd(sim_port)
         sim = run_server("chatsim", sim_cmd, sim_port, args.root, {"PYTHONPATH": str(args.root)}, cases,
                          args.requests, args.warmup, None)
         bare = run_server("bare", harness.bare_cmd(bare_port, Path(fh.name)), bare_port, harness.ROOT, {}, cases,
@@ -167,8 +167,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except cg.BenchError as exc:
-        print(f"FAILED: {exc}", file=sys.stderr)
-        sys.exit(1)
+    cg.run(main)

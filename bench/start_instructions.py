@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import os
-import subprocess
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -26,18 +25,17 @@ from extras import _first_success  # noqa: E402
 
 def count(cmd: list[str], cwd: Path, env: dict[str, str], port: int) -> int:
     outdir = Path(tempfile.mkdtemp(prefix="start-instructions-"))
-    proc = subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={outdir}/cg.out.%p", *cmd],
-                            cwd=cwd, env={**os.environ, "PYTHONHASHSEED": "0", **env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    server = harness.Server.__new__(harness.Server)
-    server.name, server.port, server.proc = "under callgrind", port, proc
+    server = harness.Server("under callgrind",
+                            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={outdir}/cg.out.%p", *cmd],
+                            port, cwd, {"PYTHONHASHSEED": "0", **env})
     try:
         _first_success(port, server, timeout=cg.STARTUP_TIMEOUT)
         before = set(outdir.glob("cg.out.*"))
-        cg.callgrind_control("-d", str(proc.pid))
+        cg.callgrind_control("-d", str(server.pid))
         return cg.wait_dump(outdir, before, cg.CONTROL_TIMEOUT)[1]
     finally:
-        cg.stop(proc)
+        cg.stop(server.proc)
+        shutil.rmtree(outdir, ignore_errors=True)
 
 
 def main() -> int:
@@ -48,16 +46,11 @@ def main() -> int:
     port = harness.free_port()
     bare = count(harness.bare_cmd(port), harness.ROOT, {}, port)
     port = harness.free_port()
-    sim = count([sys.executable, "-m", "chatsim", "serve", "--quiet", "--port", str(port)], args.root,
-                {"PYTHONPATH": str(args.root)}, port)
+    sim = count(harness.chatsim_cmd(port), args.root, {"PYTHONPATH": str(args.root)}, port)
     print(f"cold start in instructions (spawn -> first GeWe success): chatsim {sim:,}, bare aiohttp {bare:,}, "
           f"ratio {sim / bare:.3f}", flush=True)
     return 0
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except cg.BenchError as exc:
-        print(f"FAILED: {exc}", file=sys.stderr)
-        sys.exit(1)
+    cg.run(main)
