@@ -13,7 +13,7 @@ import functools
 import json
 import socket
 import struct
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sized
 from dataclasses import field
 from pathlib import Path
 from time import perf_counter
@@ -38,6 +38,7 @@ from chatsim.state import StateDir
 from chatsim.targets import CallbackTargets
 from chatsim.tenants import MemoryBudget, TenantRegistry
 from chatsim.vendors.registry import builtin_only, discover
+from chatsim.wire import Head, WireResponse
 
 VIOLATIONS_HEADER = "X-Chatsim-Violations"
 BODY_LIMIT = 4 * 1024**2
@@ -73,16 +74,18 @@ class Settings:
 class Adapter:
     """Request -> Call -> chain -> Reply -> response, for one app."""
 
-    def __init__(self, host: Host) -> None:
+    def __init__(self, host: Host, prepare_signal: Sized = ()) -> None:
         self.host = host
-        # Built once as the CIMultiDict aiohttp keeps, which it copies faster than a dict.
-        self._headers = {vendor: CIMultiDict({hdrs.CONTENT_TYPE: vendor.content_type})
-                         for vendor in host.vendors.values()}
+        # the app's on_response_prepare handlers, which only web.Response's way of sending runs
+        self._prepare_signal = prepare_signal
+        # Each vendor's headers, serialised once (chatsim.wire).
+        self._heads = {vendor: Head(CIMultiDict({hdrs.CONTENT_TYPE: vendor.content_type}))
+                       for vendor in host.vendors.values()}
         self._cors = {host.vendors[name]: policy for name, policy in host.cors.items()}
         # The same for a vendor's constant extra headers (DingTalk's /topapi Content-Type on every
         # answer): merged once per constant mapping, found by identity; the mapping is kept too, so
         # its id cannot be reused by another while it is a key.
-        self._merged: dict[tuple[Vendor[Any, Any], int], tuple[Mapping[str, str], CIMultiDict[str]]] = {}
+        self._merged: dict[tuple[Vendor[Any, Any], int], tuple[Mapping[str, str], Head]] = {}
 
     def exact(self, op: Operation) -> Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]:
         """The handler of an exact route: a partial (not one more coroutine per request)."""
@@ -129,33 +132,36 @@ class Adapter:
         return web.Response(status=204)
 
     def _respond(self, vendor: Vendor[Any, Any], reply: Reply, violations: tuple[dict[str, Any], ...],
-                 request: web.BaseRequest) -> web.Response:
-        headers = self._headers[vendor]
+                 request: web.BaseRequest) -> web.StreamResponse:
+        head = self._heads[vendor]
         if reply.headers:
-            headers = self._with(vendor, reply.headers)
-        if violations:
-            headers = headers.copy()
-            headers[VIOLATIONS_HEADER] = json.dumps(violations, default=str)
+            head = self._with(vendor, reply.headers)
         policy = self._cors.get(vendor)
-        if policy is not None:
-            cors = policy.answer(request.headers)
+        cors = policy.answer(request.headers) if policy is not None else None
+        if violations or cors:
+            headers = head.headers.copy()
+            if violations:
+                headers[VIOLATIONS_HEADER] = json.dumps(violations, default=str)
             if cors:
-                headers = headers.copy()
                 headers.update(cors)
-        return web.Response(body=reply.body, status=reply.status, headers=headers)
+            head = Head(headers)
+        if not self._prepare_signal and WireResponse.covers(request, reply.status, head):
+            return WireResponse(reply.body, reply.status, head)
+        return web.Response(body=reply.body, status=reply.status, headers=head.headers)
 
-    def _with(self, vendor: Vendor[Any, Any], extra: Mapping[str, str]) -> CIMultiDict[str]:
+    def _with(self, vendor: Vendor[Any, Any], extra: Mapping[str, str]) -> Head:
         """The vendor's headers with a reply's extra ones: prebuilt for a constant mapping (at most
         a few dozen of those exist), merged anew for one made per request."""
         key = (vendor, id(extra))
         found = self._merged.get(key)
         if found is not None and found[0] is extra:
             return found[1]
-        merged = self._headers[vendor].copy()
+        merged = self._heads[vendor].headers.copy()
         merged.update(extra)
+        head = Head(merged)
         if len(self._merged) < 64:
-            self._merged[key] = (extra, merged)
-        return merged
+            self._merged[key] = (extra, head)
+        return head
 
 
 async def post_json(session: aiohttp.ClientSession, url: str, body: bytes,
@@ -222,7 +228,7 @@ def build_app(settings: Settings, vendors: Mapping[str, Vendor[Any, Any]] | None
         await app[HTTP].close()
 
     app.cleanup_ctx.append(http_session)
-    adapter = Adapter(host)
+    adapter = Adapter(host, app.on_response_prepare)
     # chatsim's runner finds the exact routes in this table (chatsim.dispatch); aiohttp's own (a test
     # server's) sends every request to the catch-all, where the chain's router finds the same ones.
     exact = {route: adapter.exact(op) for route, op in host.router.exact_routes()}
