@@ -2,7 +2,7 @@
 
 Small bodies usually arrive with the headers; then reading them through ``request.read()`` costs a
 coroutine and a chunk loop for bytes that are already in memory. This reads aiohttp internals
-(``StreamReader.is_eof``, ``total_bytes``, ``read_nowait``), so ``tests/test_bodybuffer.py`` checks
+(``StreamReader.is_eof``, ``total_bytes``, ``read_nowait``), so ``tests/test_chain.py`` checks
 that it gives exactly what ``request.read()`` gives, and fails if aiohttp changes under it.
 """
 
