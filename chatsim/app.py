@@ -138,12 +138,11 @@ class Adapter:
             head = self._with(vendor, reply.headers)
         policy = self._cors.get(vendor)
         cors = policy.answer(request.headers) if policy is not None else None
-        if violations or cors:
+        if violations:
+            head = head.plus(VIOLATIONS_HEADER, json.dumps(violations, default=str))
+        if cors:
             headers = head.headers.copy()
-            if violations:
-                headers[VIOLATIONS_HEADER] = json.dumps(violations, default=str)
-            if cors:
-                headers.update(cors)
+            headers.update(cors)
             head = Head(headers)
         if not self._prepare_signal and WireResponse.covers(request, reply.status, head):
             return WireResponse(reply.body, reply.status, head)

@@ -16,9 +16,10 @@ does an app with ``on_response_prepare`` handlers use it (only ``web.Response`` 
 answer and fails if aiohttp changes what it sends.
 """
 
+import itertools
 import re
-from collections.abc import Mapping
 from http import HTTPStatus
+from typing import Literal
 
 from aiohttp import hdrs, web
 from aiohttp.helpers import rfc822_formatted_time
@@ -38,20 +39,33 @@ class Head:
 
     __slots__ = ("headers", "block")
 
-    def __init__(self, headers: CIMultiDict[str]) -> None:
+    def __init__(self, headers: CIMultiDict[str], block: bytes | None | Literal[False] = False) -> None:
         self.headers = headers
-        self.block: bytes | None = _serialised(headers)
+        self.block: bytes | None = _serialised(headers) if block is False else block
+
+    def plus(self, name: str, value: str) -> "Head":
+        """These headers and one more (an answer's own, such as its violations), serialising only
+        the new one: the same as ``Head`` of the headers with it set."""
+        headers = self.headers.copy()
+        replaces = name in headers
+        headers[name] = value
+        if replaces or self.block is None:
+            return Head(headers)
+        fits = name.lower() not in _AIOHTTP_OWN and _allowed(name) and _allowed(value)
+        return Head(headers, self.block + f"{name}: {value}\r\n".encode() if fits else None)
 
 
-def _serialised(headers: Mapping[str, str]) -> bytes | None:
-    if hdrs.CONTENT_TYPE not in headers:  # aiohttp would add its own
-        return None
-    lines = []
-    for name, value in headers.items():
-        if name.lower() in _AIOHTTP_OWN or _FORBIDDEN.search(name) or _FORBIDDEN.search(value):
-            return None
-        lines.append(f"{name}: {value}\r\n")
-    return "".join(lines).encode("utf-8")
+def _allowed(text: str) -> bool:
+    """No character aiohttp refuses in a header (printable text has none: the quick answer)."""
+    return text.isprintable() or not _FORBIDDEN.search(text)
+
+
+def _serialised(headers: CIMultiDict[str]) -> bytes | None:
+    if hdrs.CONTENT_TYPE not in headers or not _AIOHTTP_OWN.isdisjoint([name.lower() for name in headers]):
+        return None  # aiohttp would add its own Content-Type, or decide one of these itself
+    if not all([_allowed(text) for text in itertools.chain.from_iterable(headers.items())]):
+        return None  # aiohttp refuses it: web.Response raises as it always did
+    return "".join([f"{name}: {value}\r\n" for name, value in headers.items()]).encode("utf-8")
 
 
 _REASONS = {status.value: status.phrase for status in HTTPStatus}  # aiohttp's reason phrases

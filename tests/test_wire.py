@@ -98,3 +98,14 @@ def test_headers_aiohttp_decides_itself_are_not_serialised():
     for own in ("Content-Length", "date", "Server", "Connection", "Transfer-Encoding", "Set-Cookie"):
         assert Head(CIMultiDict({"Content-Type": "a/b", own: "1"})).block is None
     assert Head(CIMultiDict({"Content-Type": "a/b", "X-A": "1\r\nX-Injected: 1"})).block is None
+
+
+def test_one_more_header_is_serialised_as_the_whole_would_be():
+    base = Head(GEWE.copy())
+    for name, value in [("X-Chatsim-Violations", '[{"field": "a", "got": "是"}]'), ("x-extra", "1"),
+                        ("Content-Type", "text/plain"), ("Connection", "close"), ("X-A", "1\n2"), ("X-A", "\t")]:
+        headers = GEWE.copy()
+        headers[name] = value
+        one_more = base.plus(name, value)
+        assert (one_more.block, list(one_more.headers.items())) == (Head(headers).block, list(headers.items()))
+    assert list(GEWE.items()) == [("Content-Type", "application/json;charset=UTF-8")]  # base.plus left it alone
