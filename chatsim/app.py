@@ -10,7 +10,6 @@ the app) leaves routing to the chain's router.
 import asyncio
 import contextlib
 import functools
-import json
 import socket
 import struct
 from collections.abc import Awaitable, Callable, Mapping, Sized
@@ -38,6 +37,7 @@ from chatsim.state import StateDir
 from chatsim.targets import CallbackTargets
 from chatsim.tenants import MemoryBudget, TenantRegistry
 from chatsim.vendors.registry import builtin_only, discover
+from chatsim.violationjson import violations_json
 from chatsim.wire import Head, WireResponse
 
 VIOLATIONS_HEADER = "X-Chatsim-Violations"
@@ -139,7 +139,7 @@ class Adapter:
         policy = self._cors.get(vendor)
         cors = policy.answer(request.headers) if policy is not None else None
         if violations:
-            head = head.plus(VIOLATIONS_HEADER, json.dumps(violations, default=str))
+            head = head.plus(VIOLATIONS_HEADER, violations_json(violations))
         if cors:
             headers = head.headers.copy()
             headers.update(cors)
