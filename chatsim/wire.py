@@ -100,6 +100,8 @@ class WireResponse(web.StreamResponse):
     """An answer whose head and body are written together when aiohttp prepares it."""
 
     def __init__(self, body: bytes, status: int, head: Head) -> None:
+        # The Head's headers, shared and not copied as web.Response copies them: nothing changes an
+        # answer's headers once the adapter has made it, and ``prepare`` never adds to them.
         super().__init__(status=status, _real_headers=head.headers)
         self._wire_body = body
         self._block = head.block
