@@ -129,6 +129,11 @@ class WorldState:
     def online_devices(self, wxid: str) -> list[Device]:
         return [device for device in self.devices.values() if device.online and device.wxid == wxid]
 
+    def online_accounts(self) -> set[str]:
+        """The wxids with a device online: the only ones a callback reaches. One pass over the
+        devices, so that telling a group of hundreds costs its few accounts, not a scan per member."""
+        return {device.wxid for device in self.devices.values() if device.online and device.wxid is not None}
+
     def v3(self, viewer: str, target: str) -> str:
         """The stable v3 under which ``viewer`` sees ``target``."""
         key = (viewer, target)
