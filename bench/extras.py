@@ -7,6 +7,7 @@ and callbacks/s. Each prints its lines as it goes; none asserts anything.
 - worlds: an egg.js scenario of N users and N friendships and a GeWe account with N contacts,
   loaded through the admin API and reset, for N = 500 and 5,000 (linear means 10x the users costs
   at most 12x the time); goodfriendlist of a user with 5,000 friends, by the journal's server time;
+  a rename and a text in a GeWe group of 500 and 5,000 members with one online, the same way;
 - GeWe message/postText under load with one callback per message (issue 15's line): req/s, and
   callbacks/s at the receiver (one account: one delivery key, so one callback in flight at a time);
 - callbacks: messages to 64 GeWe accounts (one delivery key each), queued while the receiver holds
@@ -143,6 +144,8 @@ def worlds(root: Path, sizes: tuple[int, ...]) -> None:
                 reset = time.monotonic() - started
                 print(f"world {label} {size}: load {loaded * 1000:.0f} ms, reset {reset * 1000:.1f} ms", flush=True)
         friend_list_time(port, max(sizes))
+        for size in sizes:
+            group_time(port, size)
     finally:
         server.stop()
 
@@ -161,6 +164,33 @@ def friend_list_time(port: int, size: int) -> None:
     _, body = _request(port, "GET", f"/_chatsim/journal?tenant={tenant}&operation=goodfriendlist&limit=5")
     ms = [record["duration_ms"] for record in json.loads(body)["records"]]
     print(f"goodfriendlist of {count} friends: server time median {statistics.median(ms):.1f} ms", flush=True)
+
+
+def group_time(port: int, size: int) -> None:
+    """A rename and a text in a group of ``size`` members of whom one is online: what a group change
+    costs must follow the accounts it reaches, not the members (server time, median of 5 each)."""
+    tenant = f"g{size}"
+    members = ", ".join(f"wxid_c{i:05d}" for i in range(size))
+    scenario = gewe_scenario(size) + (f"  chatrooms:\n    - {{chatroomId: 1000@chatroom, name: big, owner: wxid_me, "
+                                      f"members: [{members}]}}\n").encode()
+    status, body = _request(port, "PUT", f"/_chatsim/tenants/{tenant}/scenario", {"Content-Type": "application/yaml"},
+                            scenario)
+    if status != 200:
+        raise RuntimeError(f"loading a group of {size}: {status} {body[:300]!r}")
+    headers = {"X-Chatsim-Tenant": tenant, "X-GEWE-TOKEN": GEWE_TOKEN, "Content-Type": "application/json"}
+    medians = []
+    for operation, extra in (("group/modifyChatroomName", {"chatroomName": "big"}),
+                             ("message/postText", {"toWxid": "1000@chatroom", "content": "hi"})):
+        body_of = json.dumps({"appId": "wx_scale", "chatroomId": "1000@chatroom", **extra}).encode()
+        for _ in range(5):
+            _, answer = _request(port, "POST", f"/gewe/v2/api/{operation}", headers, body_of)
+            if b'"ret":200' not in answer:
+                raise RuntimeError(f"{operation} in a group of {size}: {answer[:300]!r}")
+        name = operation.split("/")[1]
+        _, records = _request(port, "GET", f"/_chatsim/journal?tenant={tenant}&operation={name}&limit=5")
+        medians.append(statistics.median(record["duration_ms"] for record in json.loads(records)["records"]))
+    print(f"GeWe group of {size + 1} members, one of them online: modifyChatroomName {medians[0]:.2f} ms, "
+          f"postText to the group {medians[1]:.2f} ms (server time, median of 5)", flush=True)
 
 
 def callback_scenario(keys: int, url: str) -> bytes:
