@@ -63,8 +63,7 @@ class GroupRules(MediaRules):
         """One 10000 system text per member account (of ``members``, default all), worded for that
         member (``text_for`` answers None for one WeChat tells nothing), all one NewMsgId."""
         ids = self.message_ids()
-        reachable = self.online_accounts()
-        for wxid in [wxid for wxid in (room.members if members is None else members) if wxid in reachable]:
+        for wxid in self.online_among(room.members if members is None else members):
             text = text_for(wxid)
             if text is None:
                 continue

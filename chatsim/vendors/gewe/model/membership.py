@@ -210,8 +210,7 @@ class MembershipRules(GroupRules):
             raise GeweError(DISBAND_FAILED, "-1", OWNER_ONLY_DISBAND)
         nickname = self.people[me].nickname
         self.system_text(room, lambda wxid: "你已解散该群聊" if wxid == me else f"群主\"{nickname}\"已解散该群聊")
-        reachable = self.online_accounts()
-        for wxid in [wxid for wxid in room.members if wxid in reachable]:
+        for wxid in self.online_among(room.members):
             self.emit_to(wxid, lambda app, wxid=wxid: callbacks.del_contacts(app, wxid, room.id))
         self._forget(room)
 
@@ -280,10 +279,8 @@ class MembershipRules(GroupRules):
 
     def room_changed(self, room: Chatroom, also: Iterable[str] = ()) -> None:
         """ModContacts of the group to every member account, and to ``also`` (just removed)."""
-        reachable = self.online_accounts()
-        for wxid in [*room.members, *also]:
-            if wxid in reachable:
-                self._card_to(room, wxid)
+        for wxid in self.online_among([*room.members, *also]):
+            self._card_to(room, wxid)
 
     def _card_to(self, room: Chatroom, wxid: str) -> None:
         self.emit_to(wxid, lambda app: callbacks.chatroom_contact(app, wxid, room, self.people, MAX_MEMBERS))

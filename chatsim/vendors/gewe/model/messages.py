@@ -127,9 +127,8 @@ class MessageRules(ContactRules):
         ``echo_own_messages`` is set): private chats as they are, groups with the prefix and @-list."""
         nickname = self.people[message.sender].nickname
         room = self.chatrooms.get(message.to)
-        reachable = self.online_accounts()  # a group's other members are told only where they are online
         receivers = [message.to] if room is None else [wxid for wxid in room.members if wxid != message.sender]
-        for wxid in [wxid for wxid in receivers if wxid in reachable]:
+        for wxid in self.online_among(receivers):
             at_me = room is not None and (wxid in message.ats or AT_ALL in message.ats)
             push = content.push_content(message.kind, nickname, message.content, title, at_me)
             if room is None:
