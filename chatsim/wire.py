@@ -120,8 +120,6 @@ class WireResponse(web.StreamResponse):
         self._keep_alive = keep_alive
         body = self._wire_body
         assert self._block is not None
-        head = b"".join((_status_line(version, self._status), self._block,
-                         f"{hdrs.CONTENT_LENGTH}: {len(body)}\r\n".encode(), _date_and_server()))
         if keep_alive:
             end = _KEEP_ALIVE_10 if version == HttpVersion10 else b"\r\n"
         else:
@@ -129,7 +127,8 @@ class WireResponse(web.StreamResponse):
         transport = request.transport
         if transport is None or transport.is_closing():
             raise ConnectionResetError("Cannot write to closing transport")
-        transport.write(head + end + body)
+        transport.write(b"".join((_status_line(version, self._status), self._block,
+                                  f"{hdrs.CONTENT_LENGTH}: {len(body)}\r\n".encode(), _date_and_server(), end, body)))
         self._eof_sent = True
         self._body_length = len(body)
         if transport.get_write_buffer_size():  # the peer reads slowly: wait as aiohttp's writer would
