@@ -161,9 +161,14 @@ def friend_list_time(port: int, size: int) -> None:
         _, answer = _request(port, "GET", f"/api/chat/goodfriendlist/1?limit={size}",
                              {"X-Chatsim-Tenant": tenant, "token": token})
     count = json.loads(answer)["data"]["count"]
-    _, body = _request(port, "GET", f"/_chatsim/journal?tenant={tenant}&operation=goodfriendlist&limit=5")
-    ms = [record["duration_ms"] for record in json.loads(body)["records"]]
-    print(f"goodfriendlist of {count} friends: server time median {statistics.median(ms):.1f} ms", flush=True)
+    print(f"goodfriendlist of {count} friends: server time median {server_ms(port, tenant, 'goodfriendlist'):.1f} ms",
+          flush=True)
+
+
+def server_ms(port: int, tenant: str, operation: str) -> float:
+    """The median server time of the tenant's last five requests of ``operation``, from the journal."""
+    _, body = _request(port, "GET", f"/_chatsim/journal?tenant={tenant}&operation={operation}&limit=5")
+    return statistics.median(record["duration_ms"] for record in json.loads(body)["records"])
 
 
 def group_time(port: int, size: int) -> None:
@@ -186,9 +191,7 @@ def group_time(port: int, size: int) -> None:
             _, answer = _request(port, "POST", f"/gewe/v2/api/{operation}", headers, body_of)
             if b'"ret":200' not in answer:
                 raise RuntimeError(f"{operation} in a group of {size}: {answer[:300]!r}")
-        name = operation.split("/")[1]
-        _, records = _request(port, "GET", f"/_chatsim/journal?tenant={tenant}&operation={name}&limit=5")
-        medians.append(statistics.median(record["duration_ms"] for record in json.loads(records)["records"]))
+        medians.append(server_ms(port, tenant, operation.split("/")[1]))
     print(f"GeWe group of {size + 1} members, one of them online: modifyChatroomName {medians[0]:.2f} ms, "
           f"postText to the group {medians[1]:.2f} ms (server time, median of 5)", flush=True)
 
