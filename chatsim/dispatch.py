@@ -16,10 +16,12 @@ to the same answers.
 """
 
 from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 from aiohttp import hdrs, web
 
 from chatsim.dataclass import dataclass
+from chatsim.malformed import SERVER_LOG
 
 Handler = Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]
 
@@ -48,7 +50,11 @@ def in_front(routes: Routes, aiohttp_handling: Handler) -> Handler:
 
 
 class Runner(web.AppRunner):
-    """aiohttp's AppRunner (startup, cleanup, sites as usual) whose server finds the routes itself."""
+    """aiohttp's AppRunner (startup, cleanup, sites as usual) whose server finds the routes itself
+    and logs malformed HTTP in one line (``chatsim.malformed``)."""
+
+    def __init__(self, app: web.Application, **kwargs: Any) -> None:
+        super().__init__(app, logger=SERVER_LOG, **kwargs)
 
     async def _make_server(self) -> web.Server:
         server = await super()._make_server()
