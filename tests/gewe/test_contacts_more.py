@@ -102,3 +102,16 @@ async def test_v4_tickets_are_bounded_the_oldest_answering_ticket_invalid(gw):
     oldest = await gewe(gw, "contacts/addContacts", {**add, "v3": found[0]["v3"], "v4": found[0]["v4"]}, "tok")
     assert oldest["data"] == {"code": "-2", "msg": "user ticket invalid"}
     assert (await ok(gw, "contacts/addContacts", {**add, "v3": found[-1]["v3"], "v4": found[-1]["v4"]}, "tok")) is None
+
+
+async def test_every_card_has_the_same_keys_in_the_same_order(gw):
+    """A friend's, a stranger's, a group's and nobody's card: GeWe's keys in one order, nulls where
+    nothing is known (the friend's card is built apart from the others)."""
+    cards = await ok(gw, "contacts/getBriefInfo", {"appId": APP, "wxids": [FRIEND, "wxid_lilei", ROOM, "wxid_nobody"]})
+    keys = [list(card) for card in cards]
+    assert keys[0][:3] == ["userName", "nickName", "pyInitial"] and keys[0][-1] == "phoneNumList"
+    assert keys == [keys[0]] * 4
+    assert [card["nickName"] is None for card in cards] == [False, False, False, True]
+    assert cards[3] == {key: None for key in keys[0]} | {"userName": "wxid_nobody"}
+    [detail] = await ok(gw, "contacts/getDetailInfo", {"appId": APP, "wxids": [FRIEND]})
+    assert list(detail) == [*keys[0], "onlyChat"]

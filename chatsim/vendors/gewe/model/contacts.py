@@ -15,6 +15,11 @@ LIST_CACHE_SECONDS = 600.0  # "通讯录列表数据缓存10分钟"
 RELATION_NORMAL, RELATION_DELETED, RELATION_OTHER = 0, 1, 99
 NOT_FRIEND = "对方不是你的好友"
 NOT_IN_ROOM = "你不在该群聊中"
+# A card's keys after userName, all null: what getBriefInfo answers for a wxid nobody has.
+_NO_CARD: dict[str, None] = dict.fromkeys((
+    "nickName", "pyInitial", "quanPin", "sex", "remark", "remarkPyInitial", "remarkQuanPin", "signature", "alias",
+    "snsBgImg", "country", "bigHeadImgUrl", "smallHeadImgUrl", "description", "cardImgUrl", "labelList", "province",
+    "city", "phoneNumList"))
 
 
 class ContactRules(WorldState):
@@ -101,38 +106,45 @@ class ContactRules(WorldState):
         return [self._card(me, wxid, detail) for wxid in wxids]
 
     def _card(self, me: str, wxid: str, detail: bool) -> dict[str, Any]:
-        card: dict[str, Any] = {"userName": wxid, **dict.fromkeys(
-            ("nickName", "pyInitial", "quanPin", "sex", "remark", "remarkPyInitial", "remarkQuanPin", "signature",
-             "alias", "snsBgImg", "country", "bigHeadImgUrl", "smallHeadImgUrl", "description", "cardImgUrl",
-             "labelList", "province", "city", "phoneNumList"))}
+        """getBriefInfo's card: every key in GeWe's order, null where WeChat tells nothing."""
         room, person = self.chatrooms.get(wxid), self.people.get(wxid)
+        if room is None and person is not None:
+            contact = self.contacts_of(me).get(wxid)
+            remark = contact.remark if contact else ""
+            quan_pin, py_initial = pinyin(person.nickname)
+            remark_pin, remark_initial = pinyin(remark)
+            card: dict[str, Any] = {
+                "userName": wxid, "nickName": person.nickname, "pyInitial": py_initial, "quanPin": quan_pin,
+                "sex": person.sex, "remark": remark, "remarkPyInitial": remark_initial, "remarkQuanPin": remark_pin,
+                "signature": person.signature, "alias": person.alias, "snsBgImg": None, "country": person.country,
+                "bigHeadImgUrl": person.big_head_img_url, "smallHeadImgUrl": person.small_head_img_url,
+                "description": "", "cardImgUrl": None, "labelList": "", "province": person.province,
+                "city": person.city, "phoneNumList": None}
+            if detail:
+                card["onlyChat"] = contact.only_chat if contact else None
+            return card
+        card = {"userName": wxid, **_NO_CARD}
         if room is not None:
             quan_pin, py_initial = pinyin(room.name)
             card.update(nickName=room.name, quanPin=quan_pin, pyInitial=py_initial)
-        elif person is not None:
-            contact = self.contacts_of(me).get(wxid)
-            remark = contact.remark if contact else ""
-            remark_pin, remark_initial = pinyin(remark)
-            card.update(nickName=person.nickname, pyInitial=person.py_initial, quanPin=person.quan_pin,
-                        sex=person.sex, remark=remark, remarkPyInitial=remark_initial, remarkQuanPin=remark_pin,
-                        signature=person.signature, alias=person.alias, country=person.country,
-                        province=person.province, city=person.city, bigHeadImgUrl=person.big_head_img_url,
-                        smallHeadImgUrl=person.small_head_img_url, description="", labelList="")
-            if detail:
-                card["onlyChat"] = contact.only_chat if contact else None
         return card
 
     def member_list(self, token: Token, app_id: str, chatroom_id: str) -> dict[str, Any]:
         action = "获取群成员列表失败"
         me = self.account(token, app_id, action)
         room = self.room_of(me, chatroom_id, action)
+        return {"memberList": self.members_of(room), "chatroomOwner": room.owner,
+                "adminWxid": list(room.admins) or None}
+
+    def members_of(self, room: Chatroom) -> list[dict[str, Any]]:
+        """getChatroomMemberList's (and getChatroomInfo's) memberList."""
         members = []
         for member in room.members.values():
             person = self.people[member.wxid]
             members.append({"wxid": member.wxid, "nickName": person.nickname, "inviterUserName": member.inviter,
                             "memberFlag": 0, "displayName": member.display_name,
                             "bigHeadImgUrl": person.big_head_img_url, "smallHeadImgUrl": person.small_head_img_url})
-        return {"memberList": members, "chatroomOwner": room.owner, "adminWxid": list(room.admins) or None}
+        return members
 
     def member_detail(self, token: Token, app_id: str, chatroom_id: str, wxids: list[str]) -> list[dict[str, Any]]:
         """Members' cards as the account sees them (its remark for a friend); non-members are left out."""

@@ -27,7 +27,7 @@ class GroupRules(MediaRules):
         quan_pin, py_initial = pinyin(room.name)
         remark = room.remarks.get(me, "")
         remark_pin, remark_initial = pinyin(remark)
-        members = self.member_list(token, app_id, chatroom_id)["memberList"]
+        members = self.members_of(room)
         return {"chatroomId": room.id, "nickName": room.name, "pyInitial": py_initial, "quanPin": quan_pin,
                 "sex": 0, "remark": remark or None, "remarkPyInitial": remark_initial or None,
                 "remarkQuanPin": remark_pin or None, "chatRoomNotify": 0 if me in room.silenced else 1,
