@@ -50,3 +50,14 @@ async def test_files_need_no_admin_token(sim_factory):
     path = data["fileUrl"].split(str(sim.server.port), 1)[1]
     assert (await sim.get(path)).status == 200
     assert (await sim.get("/_chatsim/tenants/default/gewe/messages")).status == 401
+
+
+async def test_file_names_are_the_tenants_seeded_ids(gw):
+    """The same requests on the same world hand out the same names (a run repeats), each one new."""
+    async def download() -> str:
+        return (await ok(gw, "message/downloadImage", {"appId": APP, "xml": IMAGE_XML, "type": 2}))["fileUrl"]
+
+    first = [await download(), await download()]
+    assert first[0] != first[1]
+    assert (await gw.post("/_chatsim/tenants/default/reset")).status == 200
+    assert [await download(), await download()] == first

@@ -6,7 +6,6 @@ right type that starts with the format's magic number and has the size the XML n
 
 import hashlib
 import re
-import secrets
 from typing import Any
 
 from chatsim.vendors.gewe.model.entities import Token
@@ -35,7 +34,7 @@ class MediaRules(MessageRules):
         if kind == "file":
             named = _EXT.search(described)
             ext = named.group(1).lower() if named else ext
-        name = f"{secrets.token_hex(16)}.{ext}"
+        name = f"{self.ctx.ids.hex(32)}.{ext}"
         self.files[name] = {"kind": kind, "size": min(size or 1024, MAX_FILE_BYTES), "seed": described[:64]}
         while len(self.files) > self.settings.max_messages:
             del self.files[next(iter(self.files))]
