@@ -27,7 +27,8 @@ from chatsim import __version__
 from chatsim.context import TenantContext
 from chatsim.tenants import Tenant, TenantRegistry
 
-FORMAT = 2
+# The pickled worlds' layout: raised whenever a world's attributes change (3: DingTalk's chatids index).
+FORMAT = 3
 SUFFIX = ".tenant"
 
 

@@ -214,7 +214,10 @@ async def test_inconsistent_scenario_is_rejected(sim):
     cases = [("chats: [{name: g, owner: u1, useridlist: [u2]}]",
               "dingtalk.orgs[0].chats[0].owner: the owner must be in useridlist"),
              ("chats: [{name: g, owner: u1, useridlist: [u1, ghost]}]",
-              "dingtalk.orgs[0].chats[0]: 'ghost' is not a user of dingx")]
+              "dingtalk.orgs[0].chats[0]: 'ghost' is not a user of dingx"),
+             ("chats: [{chatid: chata, openConversationId: cidSame==, name: a, owner: u1, useridlist: [u1]}, "
+              "{chatid: chatb, openConversationId: cidSame==, name: b, owner: u1, useridlist: [u1]}]",
+              "dingtalk.orgs[0].chats[1].openConversationId: already the openConversationId of chata")]
     for chats, problem in cases:
         text = ("chatsim: 1\ndingtalk:\n  orgs:\n    - corpId: dingx\n"
                 f"      users: [{{userid: u1}}, {{userid: u2}}]\n      {chats}\n")

@@ -179,3 +179,19 @@ async def test_members_and_nicks(sim):
     await expect_error(sim, "POST", "/v1.0/im/sceneGroup/member/delete", token,
                        {"open_conversation_id": OPEN_CID, "user_ids": ["manager4220"]}, 400, "40031",
                        "无效的userid列表")
+
+
+async def test_a_chat_replaced_by_a_later_section_answers_to_its_new_open_conversation_id(sim):
+    section = ("chatsim: 1\ndingtalk:\n  orgs:\n    - corpId: dingx\n      users: [{{userid: u1}}]\n"
+               "      apps: [{{appkey: k, appsecret: s, permissions: [qyapi_chat_read]}}]\n"
+               "      chats: [{{chatid: chatx, openConversationId: {cid}, name: {name}, owner: u1,"
+               " useridlist: [u1]}}]\n")
+    await load_scenario(sim, "default", section.format(cid="cidOld==", name="old"))
+    resp = await sim.put("/_chatsim/tenants/default/scenario?merge=true", headers={"Content-Type": "application/yaml"},
+                         data=section.format(cid="cidNew==", name="new").encode())
+    assert resp.status == 200, await resp.text()
+    token = await v1_token(sim, "k", "s")
+    status, info, _ = await v1(sim, "POST", "/v1.0/im/sceneGroups/query", token, {"openConversationId": "cidNew=="})
+    assert (status, info["title"]) == (200, "new")
+    await expect_error(sim, "POST", "/v1.0/im/sceneGroups/query", token, {"openConversationId": "cidOld=="},
+                       400, "InvalidParameter", "Specified parameter openConversationId is not valid.")

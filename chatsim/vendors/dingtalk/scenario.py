@@ -71,8 +71,12 @@ def _add_chat(world: DingTalkWorld, org: Org, spec: Mapping[str, Any], where: st
     other = world.chats.get(chatid)
     if other is not None and other.corp_id != org.corp_id:
         raise ScenarioError("scenario", f"{where}.chatid", "already used by org " + other.corp_id)
-    world.chats[chatid] = Chat(
-        chatid, spec.get("openConversationId") or world.ctx.ids.open_conversation_id(), org.corp_id, spec["name"],
+    open_conversation_id = spec.get("openConversationId") or world.ctx.ids.open_conversation_id()
+    holder = world.chatids.get(open_conversation_id, chatid)
+    if holder != chatid:
+        raise ScenarioError("scenario", f"{where}.openConversationId", "already the openConversationId of " + holder)
+    world.add_chat(Chat(
+        chatid, open_conversation_id, org.corp_id, spec["name"],
         spec["owner"], members, {flag: spec.get(flag, 0) for flag in FLAGS}, icon=spec.get("icon", ""),
         status=spec.get("status", NORMAL), is_prohibit=spec.get("is_prohibit", False),
-        group_nicks=dict(spec.get("group_nicks", {})))
+        group_nicks=dict(spec.get("group_nicks", {}))))

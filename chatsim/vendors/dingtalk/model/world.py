@@ -136,7 +136,10 @@ class DingTalkWorld:
         self.ctx = ctx
         self.orgs: dict[str, Org] = {}
         self.apps: dict[str, App] = {}
-        self.chats: dict[str, Chat] = {}
+        self.chats: dict[str, Chat] = {}  # by chatid; ``add_chat`` adds one
+        # openConversationId -> chatid: v1.0 and scene groups name a chat by it (a scan of every
+        # chat was each such request's cost, growing with the world's other chats)
+        self.chatids: dict[str, str] = {}
         self.tokens: dict[str, Token] = {}
         self.live: dict[str, Token] = {}
         self.token_ttl = TOKEN_TTL
@@ -206,9 +209,15 @@ class DingTalkWorld:
 
     def chat_by_conversation(self, app: App, open_conversation_id: str, unknown: SimError) -> Chat:
         """A live chat of the app's organisation by its openConversationId (v1.0's name for it)."""
-        chatid = next((chat.chatid for chat in self.chats.values()
-                       if chat.open_conversation_id == open_conversation_id), "")
-        return self.chat_of(app, chatid, unknown)
+        return self.chat_of(app, self.chatids.get(open_conversation_id, ""), unknown)
+
+    def add_chat(self, chat: Chat) -> None:
+        """The chat, in place of one with its chatid (a later scenario section's)."""
+        earlier = self.chats.get(chat.chatid)
+        if earlier is not None:
+            del self.chatids[earlier.open_conversation_id]
+        self.chats[chat.chatid] = chat
+        self.chatids[chat.open_conversation_id] = chat.chatid
 
     def create_chat(self, app: App, name: str, owner: str, useridlist: list[str], flags: dict[str, int],
                     icon: str = "") -> Chat:
@@ -219,7 +228,7 @@ class DingTalkWorld:
         chat = Chat(self.ctx.ids.chatid(), self.ctx.ids.open_conversation_id(), app.corp_id, name, owner, members,
                     {flag: flags.get(flag, 0) for flag in FLAGS}, icon=icon, created_at=self.ctx.clock.now(),
                     created_by=app.appkey)
-        self.chats[chat.chatid] = chat
+        self.add_chat(chat)
         return chat
 
     def create_scene_group(self, app: App, title: str, template_id: str, owner: str, user_ids: list[str],
