@@ -27,8 +27,8 @@ from chatsim import __version__
 from chatsim.context import TenantContext
 from chatsim.tenants import Tenant, TenantRegistry
 
-# The pickled worlds' layout: raised whenever a world's attributes change (3: DingTalk's chatids index).
-FORMAT = 3
+# The pickled worlds' layout: raised whenever a world's attributes change (4: GeWe's people lookups).
+FORMAT = 4
 SUFFIX = ".tenant"
 
 

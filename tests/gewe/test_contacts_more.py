@@ -115,3 +115,31 @@ async def test_every_card_has_the_same_keys_in_the_same_order(gw):
     assert cards[3] == {key: None for key in keys[0]} | {"userName": "wxid_nobody"}
     [detail] = await ok(gw, "contacts/getDetailInfo", {"appId": APP, "wxids": [FRIEND]})
     assert list(detail) == [*keys[0], "onlyChat"]
+
+
+LOOKALIKES = """
+chatsim: 1
+gewe:
+  tokens:
+    - token: '66666666666666666666666666666666'
+      devices: [{appId: wx_Lookalike_00000000001, wxid: wxid_a}]
+  people:
+    - {wxid: wxid_a, nickname: 甲, phone: '222'}
+    - {wxid: wxid_b, nickname: 乙, alias: first, phone: '111'}
+    - {wxid: wxid_c, nickname: 丙, alias: '111', phone: '222'}
+    - {wxid: wxid_d, nickname: 丁, alias: first, phone: '222'}
+"""
+
+
+async def test_search_and_the_phone_book_find_the_first_person_in_the_worlds_order(gw):
+    """A phone number that is also someone's WeChat id, one WeChat id twice, one number three
+    times: the first person listed who has it, never the account itself."""
+    await load_scenario(gw, "default", LOOKALIKES)
+    token, app = "66666666666666666666666666666666", "wx_Lookalike_00000000001"
+    for info, nickname in (("111", "乙"), ("first", "乙"), ("222", "甲")):
+        found = await ok(gw, "contacts/search", {"appId": app, "contactsInfo": info}, token=token)
+        assert found["nickName"] == nickname, info
+    await ok(gw, "contacts/uploadPhoneAddressList", {"appId": app, "phones": ["222", "111", "222"], "opType": 1},
+             token=token)
+    book = await ok(gw, "contacts/getPhoneAddressList", {"appId": app}, token=token)
+    assert [entry["userName"] for entry in book] == ["wxid_c", "wxid_b"]

@@ -27,7 +27,8 @@ class ContactRules(WorldState):
         """WeChat search: a WeChat id (alias), a phone number, or the wxid itself."""
         person = self.people.get(info)
         if person is None:
-            person = next((p for p in self.people.values() if info and info in (p.alias, p.phone)), None)
+            wxid = self.lookups().handles.get(info)
+            person = self.people[wxid] if wxid is not None else None
         return person
 
     def search(self, token: Token, app_id: str, info: str) -> dict[str, Any]:
@@ -79,20 +80,24 @@ class ContactRules(WorldState):
         """opType 1 adds the numbers to the account's phone book, 2 removes them."""
         me = self.account(token, app_id, "上传手机通讯录失败")
         book = self.phone_books.setdefault(me, [])
-        if op_type == 1:
-            book.extend(phone for phone in dict.fromkeys(phones) if phone not in book)
+        if op_type == 1:  # sets: a membership test per number, not a scan of the book
+            present = set(book)
+            book.extend(phone for phone in dict.fromkeys(phones) if phone not in present)
         else:
-            self.phone_books[me] = [phone for phone in book if phone not in set(phones)]
+            gone = set(phones)
+            self.phone_books[me] = [phone for phone in book if phone not in gone]
 
     def phone_address_list(self, token: Token, app_id: str, phones: list[str] | None) -> list[dict[str, Any]]:
         """The WeChat users among the uploaded numbers (or among ``phones``), each with a v4 to add them."""
         me = self.account(token, app_id, "获取手机通讯录失败")
         wanted = phones if phones else self.phone_books.get(me, [])
         found = []
+        holders = self.lookups().phones
         for phone in wanted:
-            person = next((p for p in self.people.values() if phone and p.phone == phone and p.wxid != me), None)
-            if person is None:
+            wxid = next((wxid for wxid in holders.get(phone, ()) if wxid != me), None)
+            if wxid is None:
                 continue
+            person = self.people[wxid]
             found.append({"userName": person.wxid, "v4": self.issue_ticket(me, person.wxid, "search"),
                           "nickName": person.nickname, "sex": person.sex,
                           "phoneMd5": hashlib.md5(phone.encode()).hexdigest(), "signature": person.signature,

@@ -81,6 +81,7 @@ class WorldState:
         self.queued: list[tuple[str, str, dict[str, Any]]] = []  # this request's events, until publish
         self.list_cache: dict[str, float] = {}  # account -> when fetchContactsList last answered it
         self.phone_books: dict[str, list[str]] = {}  # account -> the phone numbers it uploaded
+        self._lookups: PeopleLookups | None = None  # built on the first search (``lookups``)
         self.messages = MessageLog(settings.max_messages)
         self.files: dict[str, dict[str, Any]] = {}  # download names handed out -> what they stand for
         self.room_links: dict[str, RoomLink] = {}  # invitation links and group QR codes, by URL
@@ -92,6 +93,14 @@ class WorldState:
         self.risk_last: dict[str, str] = {}  # account -> whom it sent to last, while risk control is on
 
     # --- lookups -------------------------------------------------------------------------------
+
+    def lookups(self) -> "PeopleLookups":
+        """People by WeChat id and phone number (a scan of everyone was each search's cost, and
+        the phone book's, once per number); built on first use, since people never change once
+        the world is built."""
+        if self._lookups is None:
+            self._lookups = PeopleLookups(self.people)
+        return self._lookups
 
     def token(self, value: str, now: float) -> Token | None:
         """A token that exists and has not expired by ``now``, the request's arrival time."""
@@ -202,3 +211,17 @@ class WorldState:
             "files": [{"name": name, **entry} for name, entry in self.files.items()],
             "room_links": [as_json(link) for link in self.room_links.values()],
         }
+
+
+class PeopleLookups:
+    """What a search and the phone book find, as a scan of the people in the world's order would."""
+
+    def __init__(self, people: dict[str, Person]) -> None:
+        self.handles: dict[str, str] = {}  # alias or phone -> the first person who has it
+        self.phones: dict[str, list[str]] = {}  # phone -> everyone who has it, in order
+        for wxid, person in people.items():
+            for handle in (person.alias, person.phone):
+                if handle:
+                    self.handles.setdefault(handle, wxid)
+            if person.phone:
+                self.phones.setdefault(person.phone, []).append(wxid)
