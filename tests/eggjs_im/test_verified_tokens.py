@@ -11,6 +11,8 @@ from typing import Any
 
 import jwt
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chatsim.vendors.eggjs_im.model import tokens
 from chatsim.vendors.eggjs_im.model.verified import VerifiedTokens
@@ -130,3 +132,39 @@ def test_decoding_a_token_that_is_not_live_answers_what_pyjwt_answers():
     made += [signed_not_json, "", "a.b", "a.b.c", "..", "é.é.é", tokens.issue({"id": 1}, secret)[0].upper()]
     for token in made:
         assert _ours(token, secret) == _pyjwt(token, secret), token
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"a": 1, "a": 2}', b'{"f": 0.1, "g": 1e308, "h": 5e-324, "i": -0.0, "j": 1.7976931348623157e308}',
+    b'{"big": 123456789012345678901234567890, "neg": -9223372036854775809, "edge": 18446744073709551615}',
+    b'{"n": NaN, "inf": Infinity}', b'{"s": "\\ud800 lone", "pair": "\\ud83d\\ude00"}', b'\xef\xbb\xbf{"bom": 1}',
+    '{"utf16": "长城"}'.encode("utf-16"), b'{"deep": ' + b"[" * 2000 + b"]" * 2000 + b"}", b'{"e": 1E+2, "z": 0e0}',
+    b'{"nul": "\\u0000", "esc": "\\/\\b\\f\\n\\r\\t"}', b'  {"ws" :\t[ 1 , {} ] }\n', b'{"x": 1} trailing', b"",
+    b"[1, 2]", b'"text"', b"\xff\xfe", b'{"cut": "\xe9"}',
+])
+def test_claims_are_parsed_as_json_parses_them(raw: bytes):
+    """Every number kept exactly (integers past 64 bits included), every refusal json's own."""
+    def parsed(parse: Any) -> Any:
+        try:
+            return "ok", json.dumps(parse(raw), sort_keys=True)
+        except (ValueError, RecursionError) as exc:
+            return "refused", type(exc)
+
+    assert parsed(tokens._json) == parsed(json.loads)
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES, st.sampled_from([{}, {"ensure_ascii": False}, {"separators": (",", ":")}]))
+def test_claims_of_any_json_document_are_json_loads(value: Any, options: dict[str, Any]):
+    text = json.dumps(value, **options)
+    try:
+        raw = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate written as itself: not UTF-8, no token carries it
+        return
+    assert json.dumps(tokens._json(raw)) == json.dumps(json.loads(raw))

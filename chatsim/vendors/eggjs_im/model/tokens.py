@@ -78,7 +78,7 @@ def issue(payload: dict[str, Any], secret: str) -> tuple[str, dict[str, Any]]:
     token = (signing_input + b"." + _b64url(signature)).decode("ascii")
     if flat:
         return token, dict(payload)
-    claims: dict[str, Any] = json.loads(body)
+    claims: dict[str, Any] = _json(body)
     return token, claims
 
 
@@ -90,6 +90,21 @@ def _flat_json(payload: dict[str, Any]) -> bytes:
         return orjson.dumps(payload)
     except orjson.JSONEncodeError:
         return _ENCODER.encode(payload).encode("utf-8")
+
+
+def _json(raw: bytes) -> Any:
+    """``json.loads(raw)``, by orjson (at a third of the cost) when it gives a flat object of
+    strings, integers, booleans and nulls, which ``json`` parses to the same values (orjson's
+    integers are exact: one past 64 bits comes back as a float). Anything else, and what orjson
+    refuses (NaN, a lone surrogate, a byte order mark, UTF-16), ``json`` decides.
+    tests/eggjs_im/test_verified_tokens.py holds the two equal."""
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(raw)
+    if type(value) is dict and _ROUND_TRIP.issuperset(map(type, value.values())):
+        return value
+    return json.loads(raw)
 
 
 def decode(token: str, secret: str) -> dict[str, Any]:
@@ -137,7 +152,7 @@ def _signed_as_issued(token: str, secret: str) -> dict[str, Any] | None:
     if not hmac.compare_digest(expected, signature.encode("ascii")):
         return None
     try:
-        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        claims = _json(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     except ValueError:  # binascii.Error, UnicodeDecodeError and JSONDecodeError are all ValueErrors
         return None
     if not isinstance(claims, dict) or any(name in claims for name in _CHECKED_BY_PYJWT):
