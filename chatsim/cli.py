@@ -20,13 +20,14 @@ if TYPE_CHECKING:
     from chatsim.scenarios import ScenarioError
 
 from chatsim import __version__
+from chatsim.collector import collector_paused
 from chatsim.paths import scenario_search_path, use_scenarios_dir
 
 
 def _serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
-    with _collector_paused():
+    with collector_paused():
         ready = _start(args)
     if isinstance(ready, int):
         return ready
@@ -415,23 +416,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    with _collector_paused():  # the parser's help lists the vendors: it imports them all
+    with collector_paused():  # the parser's help lists the vendors: it imports them all
         args = parser().parse_args(argv)
     return int(args.func(args))
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Start-up without the cyclic garbage collector: importing the vendors and building an app
-    make ~120,000 long-lived objects and little garbage, and the collections their allocations
-    triggered cost ~40 ms of a cold start. Whatever happens inside, the collector runs again after."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chatsim.collector import collector_paused
 from chatsim.contract import Vendor
 from chatsim.faults import SCHEMA as FAULTS_SCHEMA
 from chatsim.paths import SHIPPED_SCENARIOS, scenario_search_path
@@ -107,26 +108,33 @@ MAX_NODES = 200_000
 
 
 def load_yaml(text: str, source: str) -> Any:
-    """YAML text to data within the limits, the nesting checked on the event stream before any
-    recursive step runs; the alias expansion counted on the composed graph before it is built."""
+    """YAML text to data within the limits, the nesting and the nodes counted on the event stream
+    before any recursive step runs; the alias expansion counted on the composed graph before it is
+    built."""
     import yaml
 
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise ScenarioError(source, "", f"a scenario is at most {MAX_BYTES // 1024**2} MiB")
-    depth = 0
+    depth = nodes = 0
     for event in yaml.parse(text, Loader=yaml_loader()):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
+            nodes += 1
             if depth > MAX_DEPTH:
                 raise ScenarioError(source, _line(event), f"nested deeper than {MAX_DEPTH} levels")
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
-    node = yaml.compose(text, Loader=yaml_loader())
-    if node is None:
-        return None
-    if _expanded(node, {}) > MAX_NODES:
-        raise ScenarioError(source, "", f"its aliases expand to more than {MAX_NODES} nodes")
-    return yaml.SafeLoader("").construct_document(node)
+        elif isinstance(event, yaml.ScalarEvent):
+            nodes += 1
+    if nodes > MAX_NODES:  # no aliases needed: the document alone is too large
+        raise ScenarioError(source, "", f"more than {MAX_NODES} nodes")
+    with collector_paused():  # the composed nodes and the data: many long-lived objects at once
+        node = yaml.compose(text, Loader=yaml_loader())
+        if node is None:
+            return None
+        if _expanded(node, {}) > MAX_NODES:
+            raise ScenarioError(source, "", f"more than {MAX_NODES} nodes, its aliases expanded")
+        return yaml.SafeLoader("").construct_document(node)
 
 
 def _expanded(node: "yaml.Node", seen: dict[int, int]) -> int:

@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from chatsim.clock import VirtualClock
+from chatsim.collector import collector_paused
 from chatsim.context import TenantContext
 from chatsim.contract import Vendor
 from chatsim.dataclass import dataclass
@@ -335,7 +336,8 @@ class TenantRegistry:
 
     def build(self, name: str, scenarios: list[dict[str, Any]]) -> Tenant:
         """A tenant from these scenarios, not installed yet."""
-        tenant = Tenant(name, scenarios, self.vendors, self.seed, self.sender)
+        with collector_paused():  # a scenario's world is many long-lived objects at once
+            tenant = Tenant(name, scenarios, self.vendors, self.seed, self.sender)
         tenant.outbox.checker = self.callback_checker
         return tenant
 
