@@ -4,6 +4,8 @@ owes callbacks), failing receivers' callbacks are dead-lettered, the largest ten
 until reset; every one of those is journaled and visible in ``/_chatsim/memory``."""
 
 
+import asyncio
+
 from tests.served import free_port
 from tests.test_pipeline import APP_ID, GEWE_TOKEN, gewe
 
@@ -201,3 +203,24 @@ async def test_a_tenants_fault_rules_count_against_the_budget(sim_factory):
     assert await footprint() - bare >= 300_000  # the answer it keeps, as a whole body
     assert (await sim.delete("/_chatsim/tenants/ruled/faults")).status == 200
     assert abs(await footprint() - bare) < 1000  # (a re-measured world is a few bytes off)
+
+
+def many_users(count: int) -> bytes:
+    users = "\n".join(f"    - {{username: user{i:05d}, password: '123456'}}" for i in range(count))
+    return f"chatsim: 1\neggjs_im:\n  users:\n{users}\n".encode()
+
+
+async def test_a_large_scenario_is_read_while_other_tenants_are_answered(sim):
+    """The YAML and schema check of 16,000 users take seconds: read off the event loop, they hold no
+    other tenant's requests (on the loop, every request waited for the whole read)."""
+    loading = asyncio.ensure_future(sim.put("/_chatsim/tenants/big/scenario", data=many_users(16_000),
+                                            headers={"Content-Type": "application/yaml"}))
+    answered = 0
+    while not loading.done():
+        assert (await (await touch(sim, "other")).json())["ret"] == 200
+        answered += 1
+    assert (await loading).status == 200, await (await loading).text()
+    assert answered >= 5
+    login = await sim.post("/api/loginChat", data={"username": "user15999", "password": "123456"},
+                           headers={"X-Chatsim-Tenant": "big"})
+    assert login.status == 200
