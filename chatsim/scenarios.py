@@ -109,13 +109,14 @@ MAX_NODES = 200_000
 
 def load_yaml(text: str, source: str) -> Any:
     """YAML text to data within the limits, the nesting and the nodes counted on the event stream
-    before any recursive step runs; the alias expansion counted on the composed graph before it is
-    built."""
+    before any recursive step runs; a document with aliases has their expansion counted on the
+    composed graph before it is built."""
     import yaml
 
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise ScenarioError(source, "", f"a scenario is at most {MAX_BYTES // 1024**2} MiB")
     depth = nodes = 0
+    aliased = False
     for event in yaml.parse(text, Loader=yaml_loader()):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
@@ -126,13 +127,15 @@ def load_yaml(text: str, source: str) -> Any:
             depth -= 1
         elif isinstance(event, yaml.ScalarEvent):
             nodes += 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliased = True
     if nodes > MAX_NODES:  # no aliases needed: the document alone is too large
         raise ScenarioError(source, "", f"more than {MAX_NODES} nodes")
     with collector_paused():  # the composed nodes and the data: many long-lived objects at once
         node = yaml.compose(text, Loader=yaml_loader())
         if node is None:
             return None
-        if _expanded(node, {}) > MAX_NODES:
+        if aliased and _expanded(node, {}) > MAX_NODES:  # without aliases, ``nodes`` is the count
             raise ScenarioError(source, "", f"more than {MAX_NODES} nodes, its aliases expanded")
         return yaml.SafeLoader("").construct_document(node)
 
