@@ -128,12 +128,14 @@ def _chatroom(spec: dict[str, Any], people: dict[str, Person]) -> Chatroom:
 
 
 def _contacts(people: dict[str, Person], specs: dict[str, dict[str, Any]], now: float) -> dict[str, dict[str, Contact]]:
-    """Friendship is mutual: listing a friend on one side adds the other side with no remark."""
-    contacts: dict[str, dict[str, Contact]] = {wxid: {} for wxid in people}
+    """Friendship is mutual: listing a friend on one side adds the other side with no remark. Only
+    those with a contact get a dict (``GeweState.contacts_of`` answers an empty one for the rest)."""
+    contacts: dict[str, dict[str, Contact]] = {}
     for wxid, spec in specs.items():
         for item in spec.get("friends", []):
             item = {"wxid": item} if isinstance(item, str) else item
             friend = _check(people, item["wxid"], f"gewe.people[{wxid}].friends")
-            contacts[wxid][friend] = Contact(friend, item.get("remark", ""), item.get("only_chat", False), 0, now)
-            contacts[friend].setdefault(wxid, Contact(wxid, since=now))
+            contacts.setdefault(wxid, {})[friend] = Contact(friend, item.get("remark", ""),
+                                                            item.get("only_chat", False), 0, now)
+            contacts.setdefault(friend, {}).setdefault(wxid, Contact(wxid, since=now))
     return contacts

@@ -200,7 +200,7 @@ class WorldState:
             "tokens": [as_json(token) for token in self.tokens.values()],
             "devices": [as_json(device) for device in self.devices.values()],
             "people": [as_json(person) for person in self.people.values()],
-            "contacts": {owner: [as_json(c) for c in contacts.values()] for owner, contacts in self.contacts.items()},
+            "contacts": {owner: [as_json(c) for c in self.contacts_of(owner).values()] for owner in self.people},
             "chatrooms": [as_json(room) for room in self.chatrooms.values()],
             "v3": [{"viewer": viewer, "target": target, "v3": value}
                    for (viewer, target), value in self.v3s.items()],
