@@ -41,6 +41,7 @@ from chatsim.violationjson import violations_json
 from chatsim.wire import Head, WireResponse
 
 VIOLATIONS_HEADER = "X-Chatsim-Violations"
+VIOLATED_BYTES = 256 * 1024  # what the heads kept with a violations header hold, about (three times the text)
 BODY_LIMIT = 4 * 1024**2
 BODY_TOO_LARGE = (413, f"request body over {BODY_LIMIT} bytes")
 # aiohttp's own parser limits, raised above the chain's (chain.HEADER_LIMIT) so that oversized
@@ -86,6 +87,11 @@ class Adapter:
         # answer): merged once per constant mapping, found by identity; the mapping is kept too, so
         # its id cannot be reused by another while it is a key.
         self._merged: dict[tuple[Vendor[Any, Any], int], tuple[Mapping[str, str], Head]] = {}
+        # Those heads with an X-Chatsim-Violations header, by the head's id and the header's text
+        # (the head is kept too, as above): a client that gets a request wrong tends to send the
+        # same wrong request again, and adding the header was a third of such an answer's own cost.
+        self._violated: dict[tuple[int, str], tuple[Head, Head]] = {}
+        self._violated_bytes = 0
 
     def exact(self, op: Operation) -> Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]:
         """The handler of an exact route: a partial (not one more coroutine per request)."""
@@ -139,7 +145,7 @@ class Adapter:
         policy = self._cors.get(vendor)
         cors = policy.answer(request.headers) if policy is not None else None
         if violations:
-            head = head.plus(VIOLATIONS_HEADER, violations_json(violations))
+            head = self._plus_violations(head, violations_json(violations))
         if cors:
             headers = head.headers.copy()
             headers.update(cors)
@@ -147,6 +153,21 @@ class Adapter:
         if not self._prepare_signal and WireResponse.covers(request, reply.status, head):
             return WireResponse(reply.body, reply.status, head)
         return web.Response(body=reply.body, status=reply.status, headers=head.headers)
+
+    def _plus_violations(self, head: Head, text: str) -> Head:
+        """``head.plus(VIOLATIONS_HEADER, text)``, kept for the next answer with the same violations
+        (the kept ones are let go once they hold VIOLATED_BYTES)."""
+        key = (id(head), text)
+        found = self._violated.get(key)
+        if found is not None and found[0] is head:
+            return found[1]
+        plus = head.plus(VIOLATIONS_HEADER, text)
+        if self._violated_bytes >= VIOLATED_BYTES:
+            self._violated.clear()
+            self._violated_bytes = 0
+        self._violated[key] = (head, plus)
+        self._violated_bytes += 3 * len(text) + 200
+        return plus
 
     def _with(self, vendor: Vendor[Any, Any], extra: Mapping[str, str]) -> Head:
         """The vendor's headers with a reply's extra ones: prebuilt for a constant mapping (at most

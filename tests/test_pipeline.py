@@ -65,6 +65,25 @@ async def test_gewe_checks_the_token_before_the_body_and_the_body_before_the_rul
     assert body["ret"] == 500 and body["msg"] == "设置好友权限失败"
 
 
+async def test_each_answer_carries_its_own_violations_however_often_they_repeat(sim):
+    """The header of an answer is kept for the next one with the same violations (chatsim.app):
+    repeated and alternating failures, of one vendor and of another, each show their own."""
+    token = await dingtalk_token(sim)
+    wrong = [({"appId": APP_ID, "wxid": FRIEND, "onlyChat": "yes"}, [("onlyChat", "yes")]),
+             ({"appId": APP_ID, "onlyChat": True}, [("wxid", None)]),
+             ({"appId": APP_ID, "wxid": FRIEND, "onlyChat": "no"}, [("onlyChat", "no")])]
+    for _ in range(3):
+        for body, expected in wrong:
+            resp = await gewe(sim, "contacts/setFriendPermissions", body)
+            assert [(v["field"], v["got"]) for v in violations(resp)] == expected
+        resp = await sim.post(TOPAPI_SWITCH, params={"access_token": token},
+                              json={"chatid": DEMO_CHAT, "is_prohibit": "yes"})
+        assert resp.headers["Content-Type"].startswith("application/json")
+        assert [(v["field"], v["got"]) for v in violations(resp)] == [("is_prohibit", "yes")]
+        resp = await gewe(sim, "contacts/setFriendPermissions", {"appId": APP_ID, "wxid": FRIEND, "onlyChat": True})
+        assert "X-Chatsim-Violations" not in resp.headers
+
+
 async def test_dingtalk_checks_the_token_before_the_body_and_the_body_before_the_rules(sim):
     resp = await sim.post(TOPAPI_SWITCH, params={"access_token": "bogus"}, json={})
     assert (await resp.json())["sub_code"] == "40014"
