@@ -22,6 +22,7 @@ TOKEN_TTL = 7200.0
 MESSAGE_LOG_SIZE = 1_000  # each robot's and each chat's message log keeps its newest this many (robots.log_size)
 FLAGS = ("showHistoryType", "searchable", "validationType", "mentionAllAuthority", "managementType",
          "chatBannedType")
+_FLAG_NAMES = frozenset(FLAGS)
 # v1.0's scene-group management_options spell the same flags in snake_case
 SCENE_FLAGS = {"show_history_type": "showHistoryType", "searchable": "searchable",
                "validation_type": "validationType", "mention_all_authority": "mentionAllAuthority",
@@ -251,27 +252,39 @@ class DingTalkWorld:
         return chat
 
     def update_chat(self, chat: Chat, app: App, changes: Mapping[str, Any]) -> None:
-        """Check every change first, then apply them all: a rejected update changes nothing."""
-        add, remove = changes.get("add_useridlist") or [], changes.get("del_useridlist") or []
-        if changes.get("add_extidlist") or changes.get("del_extidlist"):
+        """Check every change first, then apply them all: a rejected update changes nothing.
+
+        An update names one or two things (a title, members to add), so each part is looked at only
+        when it is named: this is every group update of both APIs, and the generic pass over every
+        part was most of a member add's own cost. Members are unique in every chat (each way of
+        making one removes repeats), so they need no second pass either."""
+        get = changes.get
+        add, remove = get("add_useridlist") or (), get("del_useridlist") or ()
+        if get("add_extidlist") or get("del_extidlist"):
             raise EXTERNAL_IN_ORG_GROUP
-        if set(add) & set(remove):
+        if add and remove and not set(add).isdisjoint(remove):
             raise ADD_DEL_OVERLAP
-        users = self.orgs[app.corp_id].users
-        if any(userid not in users for userid in add):
-            raise BAD_USERID_LIST
+        members = chat.members
+        if add:
+            users = self.orgs[app.corp_id].users
+            if not all([userid in users for userid in add]):
+                raise BAD_USERID_LIST
+            members = list(dict.fromkeys([*members, *add]))
         removed = set(remove)
-        members = [m for m in dict.fromkeys([*chat.members, *add]) if m not in removed]
+        if removed:
+            members = [member for member in members if member not in removed]
         if len(members) > MAX_MEMBERS:
             raise TOO_MANY_MEMBERS
-        owner = changes.get("owner") or chat.owner
-        if owner not in members or changes.get("ownerType") == "ext":
+        owner = get("owner") or chat.owner
+        if owner not in members or get("ownerType") == "ext":
             raise BAD_USERID_LIST
         chat.members, chat.owner = members, owner
-        chat.subadmins = [userid for userid in chat.subadmins if userid not in removed]
-        chat.name = changes.get("name") or chat.name
-        chat.icon = changes.get("icon") or chat.icon
-        chat.flags.update({flag: changes[flag] for flag in FLAGS if flag in changes})
+        if removed:
+            chat.subadmins = [userid for userid in chat.subadmins if userid not in removed]
+        chat.name = get("name") or chat.name
+        chat.icon = get("icon") or chat.icon
+        if not _FLAG_NAMES.isdisjoint(changes):
+            chat.flags.update({flag: changes[flag] for flag in FLAGS if flag in changes})
         if "isBan" in changes:
             chat.flags["chatBannedType"] = int(changes["isBan"])
 
