@@ -19,6 +19,7 @@ from chatsim.vendors.dingtalk.model.world import FLAGS, SCENE_OPTIONS, App, Chat
 DingTalkCall = Call[DingTalkWorld, App]
 RobotCall = Call[DingTalkWorld, Robot]
 FORM = "application/x-www-form-urlencoded"
+_SCENE_OPTION_NAMES = frozenset(SCENE_OPTIONS)
 
 
 def authenticate(call: Call[DingTalkWorld, Any]) -> App | Robot | None:
@@ -129,6 +130,9 @@ def _scene_group(call: DingTalkCall) -> Chat:
 
 
 def _options(params: Mapping[str, Any]) -> dict[str, int]:
+    """The scene-group switches the request sets, in SCENE_OPTIONS' order (most set none)."""
+    if _SCENE_OPTION_NAMES.isdisjoint(params):
+        return {}
     return {key: params[key] for key in SCENE_OPTIONS if key in params}
 
 

@@ -298,6 +298,8 @@ class DingTalkWorld:
         chat.name = title or chat.name
         chat.owner = owner or chat.owner
         chat.icon = icon or chat.icon
+        if not options:  # a title, an owner or an icon: most updates
+            return
         chat.flags.update({flag: options[key] for key, flag in SCENE_FLAGS.items() if key in options})
         chat.scene_options.update({key: value for key, value in options.items()
                                    if key not in SCENE_FLAGS and key != "add_friend_forbidden"})
