@@ -16,7 +16,7 @@ def test_the_index_answers_as_the_scan_for_every_template():
     templated = [op for ops in operations.values() for op in ops if op.templated]
     paths = {""}
     for op in templated:
-        for value, tail in product(("1", "abc", "x y"), ("", "/", "//", "/more")):
+        for value, tail in product(("1", "abc", "x y", "1\n", "\n", "%2F"), ("", "/", "//", "/more", "/\n")):
             paths.add(op.path.replace("{", "").replace("}", "").rsplit("/", 1)[0] + "/" + value + tail)
             paths.add("/".join(value if part.startswith("{") else part for part in op.path.split("/")) + tail)
     exact = {route for route, _ in router.exact_routes()}

@@ -181,7 +181,9 @@ def _path_pattern(path: str) -> re.Pattern[str] | None:
     if "{" not in path:
         return None
     regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path))
-    return re.compile(f"^{regex}/?$")
+    # \Z, not $: "$" also matches before a final newline, and a path can end in one (%0A), which
+    # the vendors' routers (Spring, koa's path-to-regexp) match only as part of a segment
+    return re.compile(f"^{regex}/?\\Z")
 
 
 def operation_rows(doc: dict[str, Any]) -> list[OperationRow]:
