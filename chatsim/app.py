@@ -97,8 +97,9 @@ class Adapter:
         """The handler of an exact route: a partial (not one more coroutine per request)."""
         return functools.partial(self._serve, op, self.host.vendors[op.vendor])
 
-    async def catch_all(self, request: web.BaseRequest) -> web.StreamResponse:
-        return await self._serve(None, self.host.admin, request)
+    def catch_all(self) -> Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]:
+        """The handler of every other path (the chain's router finds its operation): a partial too."""
+        return functools.partial(self._serve, None, self.host.admin)
 
     async def _serve(self, op: Operation | None, vendor: Vendor[Any, Any],
                      request: web.BaseRequest) -> web.StreamResponse:
@@ -252,6 +253,6 @@ def build_app(settings: Settings, vendors: Mapping[str, Vendor[Any, Any]] | None
     # chatsim's runner finds the exact routes in this table (chatsim.dispatch); aiohttp's own (a test
     # server's) sends every request to the catch-all, where the chain's router finds the same ones.
     exact = {route: adapter.exact(op) for route, op in host.router.exact_routes()}
-    app[ROUTES] = Routes(exact, adapter.catch_all)
-    app.router.add_route("*", r"/{tail:[\s\S]*}", adapter.catch_all)  # newlines too (%0A)
+    app[ROUTES] = Routes(exact, adapter.catch_all())
+    app.router.add_route("*", r"/{tail:[\s\S]*}", adapter.catch_all())  # newlines too (%0A)
     return app

@@ -46,6 +46,9 @@ class Router:
         # first segment), and those whose first segment is a parameter
         self._by_first: dict[tuple[str, str], list[tuple[int, Operation]]] = {}
         self._anywhere: list[tuple[int, Operation]] = []
+        # the first of _by_parent's candidates and its parameter's name: their patterns differ only
+        # in that name, so the first matches or none does (see match)
+        self._first_child: dict[tuple[str, str], tuple[Operation, str]] = {}
         self._prefixes: list[tuple[str, Vendor[Any, Any]]] = []
         self._by_name = {vendor.name: vendor for vendor in vendors}
         for vendor in self._by_name.values():
@@ -68,14 +71,18 @@ class Router:
                 self._by_first.setdefault((op.method, first), []).append((position, op))
             else:
                 self._by_parent.setdefault((op.method, parent), []).append((position, op))
+                self._first_child.setdefault((op.method, parent), (op, last[1:-1]))
 
     def match(self, method: str, path: str) -> tuple[Operation | None, dict[str, str], Vendor[Any, Any] | None]:
         op = self._exact.get((method, path))
         if op is not None:
             return op, {}, self._by_name[op.vendor]
         # the first template in spec order that matches, as a scan of them all would find it
-        candidates = self._by_parent.get((method, path.rstrip("/").rpartition("/")[0]), [])
+        parent = (method, path.rstrip("/").rpartition("/")[0])
         others = self._by_first.get((method, _first_segment(path)), [])
+        if not others and not self._anywhere:
+            return self._child(parent, path)
+        candidates = self._by_parent.get(parent, [])
         if others or self._anywhere:
             candidates = sorted([*candidates, *others, *self._anywhere], key=_position)
         for _, op in candidates:
@@ -83,6 +90,20 @@ class Router:
             found = op.pattern.match(path) if op.method == method else None
             if found:
                 return op, found.groupdict(), self._by_name[op.vendor]
+        return None, {}, self.vendor_for(path)
+
+    def _child(self, parent: tuple[str, str], path: str) -> tuple[Operation | None, dict[str, str],
+                                                                  Vendor[Any, Any] | None]:
+        """What ``parent/{name}/?$`` matches, without the regex (an egg.js friend's id is most
+        templated requests): the last segment, once one trailing slash is dropped, when it is not
+        empty and what comes before it is the parent. ``tests/test_routing_index.py`` holds it
+        equal to the patterns."""
+        found = self._first_child.get(parent)
+        if found is not None:
+            head, _, last = (path[:-1] if path.endswith("/") else path).rpartition("/")
+            if last and head == parent[1]:
+                op, name = found
+                return op, {name: last}, self._by_name[op.vendor]
         return None, {}, self.vendor_for(path)
 
     def exact_routes(self) -> list[tuple[tuple[str, str], Operation]]:
