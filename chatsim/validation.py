@@ -79,14 +79,22 @@ def validate_fields(op: Operation, sources: Mapping[str, Any],
             value = custom_coerce(value, fld)
         elif type(value) is str and fld.type not in (None, "string"):
             value = coerce(value, fld.type)
-        try:
-            fld.validate(value)
-        except JsonSchemaValueException as exc:
-            if not fld.required and fld.default is not MISSING and policy.bad_optional_takes_default:
-                values[fld.name] = fld.default
-                continue
-            violations.append(Violation(fld.name, fld.location, exc.rule or "schema", exc.rule_definition,
-                                        value, fld))
+        decided = fld.type_only  # chatsim.spec.typeonly: the type alone decides, without an exception
+        if decided is not None and type(value) in decided.valid:
+            values[fld.name] = value
             continue
-        values[fld.name] = value
+        if decided is not None and type(value) not in decided.ask:
+            rule, expected = "type", decided.expected
+        else:
+            try:
+                fld.validate(value)
+            except JsonSchemaValueException as exc:
+                rule, expected = exc.rule or "schema", exc.rule_definition
+            else:
+                values[fld.name] = value
+                continue
+        if not fld.required and fld.default is not MISSING and policy.bad_optional_takes_default:
+            values[fld.name] = fld.default
+            continue
+        violations.append(Violation(fld.name, fld.location, rule, expected, value, fld))
     return values, violations

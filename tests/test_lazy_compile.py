@@ -15,7 +15,7 @@ from chatsim import chain
 from chatsim.app import HOST, Settings, build_app
 from chatsim.spec.fastpath import compile_fast_path
 from chatsim.spec.lazy import LazyValidator, on_first_use
-from chatsim.spec.load import to_json_schema
+from chatsim.spec.openapi import to_json_schema
 
 REQUEST = SimpleNamespace(headers=CIMultiDictProxy(CIMultiDict()), query=MultiDictProxy(MultiDict()))
 

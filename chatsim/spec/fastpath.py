@@ -11,14 +11,13 @@ from typing import Any
 from fastjsonschema import JsonSchemaValueException
 from multidict import istr
 
-from chatsim.spec.load import to_json_schema
+from chatsim.spec.openapi import to_json_schema
 from chatsim.spec.operations import MISSING, FastPath, Field, Operation, Policy
+from chatsim.spec.typeonly import EXACT_TYPES, NOT_CONSTRAINTS
 
-# JSON types whose check is one ``type(v) is ...`` when the schema says nothing else (bool is not an
-# int here, as in JSON Schema); anything else goes through the field's compiled validator.
-_EXACT = {"string": ("str",), "boolean": ("bool",), "integer": ("int",), "number": ("int", "float"),
-          "object": ("dict",), "array": ("list",)}
-_NOT_CONSTRAINTS = {"type", "description", "title", "default", "$comment"}
+# JSON types whose check is one ``type(v) is ...`` when the schema says nothing else; anything else
+# goes through the field's compiled validator.
+_EXACT = {kind: tuple(python.__name__ for python in types) for kind, types in EXACT_TYPES.items()}
 _REQUEST_PART = {"header": "headers", "query": "query"}
 
 
@@ -89,7 +88,7 @@ def _check(fld: Field, i: int, policy: Policy) -> list[str]:
         if exact is not None:
             test = " and ".join(f"type({value}) is not {name}" for name in exact)
             lines = [f"if {test}: return None", *empty]
-            if not set(to_json_schema(fld.schema)) - _NOT_CONSTRAINTS:
+            if NOT_CONSTRAINTS.issuperset(to_json_schema(fld.schema)):
                 return lines
         elif fld.type is not None:
             return ["return None"]

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from chatsim.spec.operations import FastPath, Operation, RequestParts
+from chatsim.spec.typeonly import type_only
 
 Compile = Callable[[Mapping[str, Any]], Callable[[Any], Any]]
 
@@ -46,10 +47,12 @@ def compiled_validator(validate: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 def materialize(op: Operation) -> None:
     """Put each field's compiled validator on the (frozen) field itself, so the reference loop
-    calls fastjsonschema's function directly from then on."""
+    calls fastjsonschema's function directly from then on, and whether its type alone decides it
+    (chatsim.spec.typeonly)."""
     for fld in op.fields:
         if isinstance(fld.validate, LazyValidator):
             object.__setattr__(fld, "validate", fld.validate.compiled())
+            object.__setattr__(fld, "type_only", type_only(fld.schema))
 
 
 def on_first_use(op: Operation, compile: Callable[[Operation], FastPath]) -> FastPath:

@@ -17,13 +17,11 @@ import fastjsonschema
 
 from chatsim.spec import parsed
 from chatsim.spec.lazy import LazyValidator
+from chatsim.spec.openapi import to_json_schema
 from chatsim.spec.operations import MISSING, Field, Operation
 from chatsim.spec.yamlread import parse_yaml
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
-_OPENAPI_ONLY = {"example", "examples", "xml", "externalDocs", "discriminator", "deprecated", "readOnly",
-                 "writeOnly", "nullable"}
-_KNOWN_FORMATS = {"date-time", "date", "email", "hostname", "ipv4", "ipv6", "uri", "uuid", "regex"}
 
 
 class SpecFile(NamedTuple):
@@ -80,29 +78,6 @@ def _resolved(node: Any, root: dict[str, Any], memo: dict[str, Any]) -> Any:
         items = [_resolved(item, root, memo) for item in node]
         return node if all(new is old for new, old in zip(items, node, strict=True)) else items
     return node
-
-
-def to_json_schema(schema: Any) -> Any:
-    """Translate an OpenAPI 3.0 schema object into plain JSON Schema."""
-    if isinstance(schema, list):
-        return [to_json_schema(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out: dict[str, Any] = {}
-    for key, value in schema.items():
-        if key in _OPENAPI_ONLY or key.startswith("x-"):
-            continue
-        if key == "format" and value not in _KNOWN_FORMATS:
-            continue
-        if key == "additionalProperties" and schema.get("type") not in (None, "object"):
-            continue
-        if key in ("properties", "patternProperties", "definitions"):
-            out[key] = {name: to_json_schema(sub) for name, sub in value.items()}
-        else:
-            out[key] = to_json_schema(value)
-    if schema.get("nullable") and "type" in out:
-        out["type"] = [out["type"], "null"]
-    return out
 
 
 def _compile(schema: dict[str, Any]) -> Callable[[Any], Any]:

@@ -8,9 +8,12 @@ two apps in one process never see each other's choices.
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from chatsim.dataclass import dataclass
+
+if TYPE_CHECKING:
+    from chatsim.spec.typeonly import TypeOnly
 
 MISSING: Any = object()  # a value the request did not send (None is a value JSON can send)
 
@@ -28,6 +31,7 @@ class Field:
     type: str | None
     validate: Callable[[Any], Any]
     sources: tuple[str, ...] = ()  # where the request is searched for it, in order
+    type_only: "TypeOnly | None" = None  # set with the compiled validator (chatsim.spec.typeonly)
 
 
 class RequestParts(Protocol):
