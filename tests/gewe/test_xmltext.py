@@ -25,6 +25,9 @@ def test_escape_and_quoteattr_equal_saxutils_for_every_value():
 
 
 def test_attributes_quote_each_value_in_order():
-    values = {"aeskey": "0f" * 16, "length": 2146, "title": 'say "hi" & <bye>', "who": "it's"}
-    assert attributes(values) == " ".join(f"{k}={saxutils.quoteattr(str(v))}" for k, v in values.items())
+    values = {"aeskey": "0f" * 16, "length": 2146, "title": 'say "hi" & <bye>', "who": "it's", "n": -5, "zero": 0,
+              "flag": True, "big": 2**70}
+    clean = {key: value for key, value in values.items() if key not in ("title", "who")}
+    for each in (values, clean, {}, {"one": "\n"}, {"a": "x", "b": "<"}):
+        assert attributes(each) == " ".join(f"{k}={saxutils.quoteattr(str(v))}" for k, v in each.items())
     assert attributes(values).startswith('aeskey="' + "0f" * 16 + '" length="2146" title=')

@@ -5,7 +5,6 @@ chatsim's placeholder CDN keys. Media is never fetched, so sizes are the caller'
 
 import base64
 import hashlib
-from typing import Any
 
 from chatsim.vendors.gewe.model.xmltext import attributes, escape
 
@@ -20,9 +19,10 @@ _LABELS = {"image": "[图片]", "voice": "[语音]", "video": "[视频]", "emoji
 MSG_SOURCE = "<msgsource>\n\t<tmp_node>\n\t\t<publisher-id></publisher-id>\n\t</tmp_node>\n</msgsource>\n"
 
 
-def digest(*parts: Any) -> str:
-    """32 hex characters standing for a CDN key or an md5, the same for the same inputs."""
-    return hashlib.md5("/".join(map(str, parts)).encode()).hexdigest()
+def digest(label: str, key: str) -> str:
+    """32 hex characters standing for a CDN key or an md5 (``label`` says which), the same for the
+    same inputs."""
+    return hashlib.md5(f"{label}/{key}".encode()).hexdigest()
 
 
 def _appmsg(app_type: int, title: str, des: str = "", url: str = "", extra: str = "") -> str:
@@ -32,9 +32,9 @@ def _appmsg(app_type: int, title: str, des: str = "", url: str = "", extra: str 
 
 
 def image(sender: str, key: str, length: int) -> str:
-    cdn = digest("cdn", key)
+    cdn, aes = digest("cdn", key), digest("aes", key)
     return ('<?xml version="1.0"?>\n<msg>\n\t<img ' + attributes({
-        "aeskey": digest("aes", key), "encryver": 1, "cdnthumbaeskey": digest("aes", key), "cdnthumburl": cdn,
+        "aeskey": aes, "encryver": 1, "cdnthumbaeskey": aes, "cdnthumburl": cdn,
         "cdnthumblength": min(length, 2146), "cdnthumbheight": 120, "cdnthumbwidth": 120, "cdnmidimgurl": cdn,
         "length": length, "md5": digest("md5", key)}) + " />\n</msg>\n")
 
@@ -47,8 +47,9 @@ def voice(sender: str, key: str, length: int, duration_ms: int) -> str:
 
 
 def video(sender: str, key: str, length: int, seconds: int) -> str:
+    aes = digest("aes", key)
     return ('<?xml version="1.0"?>\n<msg>\n\t<videomsg ' + attributes({
-        "aeskey": digest("aes", key), "cdnvideourl": digest("cdn", key), "cdnthumbaeskey": digest("aes", key),
+        "aeskey": aes, "cdnvideourl": digest("cdn", key), "cdnthumbaeskey": aes,
         "cdnthumburl": digest("thumb", key), "length": length, "playlength": seconds, "fromusername": sender,
         "md5": digest("md5", key)}) + " />\n</msg>\n")
 

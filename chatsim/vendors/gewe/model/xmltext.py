@@ -36,5 +36,9 @@ def quoteattr(value: str) -> str:
 
 
 def attributes(values: Mapping[str, Any]) -> str:
-    """``name="value" name="value"...`` in the mapping's order."""
-    return " ".join([f"{name}={quoteattr(str(value))}" for name, value in values.items()])
+    """``name="value" name="value"...`` in the mapping's order: one search of all the values for a
+    character to escape, and each quoted on its own only when one has one."""
+    texts = [str(value) for value in values.values()]
+    if _ATTRIBUTE_SPECIAL("".join(texts)) is None:
+        return " ".join([f'{name}="{text}"' for name, text in zip(values, texts, strict=True)])
+    return " ".join([f"{name}={quoteattr(text)}" for name, text in zip(values, texts, strict=True)])
