@@ -4,6 +4,7 @@ Every tenant gets its own generator seeded from the server seed and the tenant n
 scenario, seed and requests give the same ids in every run and in every tenant.
 """
 
+import base64
 import hashlib
 import random
 import string
@@ -159,7 +160,10 @@ class IdGenerator:
         return "chat" + self.hex(32)
 
     def open_conversation_id(self) -> str:
-        return "cid" + choices(self._rng, _ALNUM + "+/", 22) + "=="
+        """``cid`` and the base64 of 16 bytes, the shape of DingTalk's: one draw of 128 bits, and a
+        canonical encoding (its last character one of four, as 16 bytes' is), which strict base64
+        decoders take."""
+        return "cid" + base64.b64encode(self._rng.getrandbits(128).to_bytes(16, "big")).decode("ascii")
 
     def randint(self, low: int, high: int) -> int:
         return randint(self._rng, low, high)

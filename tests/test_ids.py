@@ -114,3 +114,17 @@ def test_a_snapshot_of_a_rested_generator_restores_the_same_stream():
     again.rest()
     again.restore(rested.state())
     assert _draw_mix(again, 30) == _draw_mix(live, 30)
+
+
+def test_open_conversation_ids_are_cid_and_the_canonical_base64_of_16_bytes():
+    import base64
+
+    ids = IdGenerator(6, "t")
+    drawn = [ids.open_conversation_id() for _ in range(300)]
+    again = IdGenerator(6, "t")
+    assert len(set(drawn)) == 300 and drawn[:3] == [again.open_conversation_id() for _ in range(3)]
+    for one in drawn:
+        assert one.startswith("cid") and one.endswith("==") and len(one) == 27
+        raw = base64.b64decode(one[3:], validate=True)
+        assert len(raw) == 16 and base64.b64encode(raw).decode() == one[3:]
+    assert {one[-3] for one in drawn} == set("AQgw")
