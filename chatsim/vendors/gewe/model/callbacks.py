@@ -4,18 +4,18 @@ The top-level ``Wxid`` is always sent: one doc sample omits it, but strict consu
 adapter) refuse a payload without it.
 """
 
-from typing import Any
+from typing import Any, NamedTuple
 
-from chatsim.dataclass import dataclass
 from chatsim.vendors.gewe.model.entities import Chatroom, Contact, FriendRequest, Person, pinyin
 from chatsim.vendors.gewe.model.xmltext import attributes
 
 MSG_SOURCE = "<msgsource>\n\t<bizflag>0</bizflag>\n</msgsource>\n"
 
 
-@dataclass(frozen=True, slots=True)
-class MessageIds:
-    """The numbers every AddMsg carries; NewMsgId is 64-bit and unique per tenant."""
+class MessageIds(NamedTuple):
+    """The numbers every AddMsg carries; NewMsgId is 64-bit and unique per tenant. A NamedTuple,
+    made in C: a frozen dataclass sets each field through object.__setattr__, and every message
+    makes one."""
 
     msg_id: int
     new_msg_id: int
