@@ -8,20 +8,13 @@ import base64
 import hashlib
 import random
 import string
-from typing import Protocol
 
 _BASE36 = string.digits + string.ascii_lowercase
 _ALNUM = string.ascii_letters + string.digits
 _BASE36_PAIRS = [a + b for a in _BASE36 for b in _BASE36]
 
 
-class Draws(Protocol):
-    """What the draws below need of a generator: ``random.Random`` or a resting one (``_Resting``)."""
-
-    def getrandbits(self, k: int, /) -> int: ...
-
-
-def choices(rng: Draws, alphabet: str, length: int) -> str:
+def choices(rng: random.Random, alphabet: str, length: int) -> str:
     """``"".join(rng.choice(alphabet) for _ in range(length))``: the same characters, the same stream
     state after, at under half the cost (a GeWe v4 is 200 draws, a DingTalk request_id 14).
 
@@ -40,7 +33,7 @@ def choices(rng: Draws, alphabet: str, length: int) -> str:
     return "".join(out)
 
 
-def randint(rng: Draws, low: int, high: int) -> int:
+def randint(rng: random.Random, low: int, high: int) -> int:
     """``rng.randint(low, high)``: the same number, the same stream state after, without the three
     calls it goes through (randrange, _randbelow, their argument checks): a GeWe message draws two.
     The same rejection loop as ``_randbelow``; tests/test_ids.py holds the two equal."""
@@ -52,49 +45,18 @@ def randint(rng: Draws, low: int, high: int) -> int:
     return low + value
 
 
-# How many of the generator's 624-word blocks ``rest`` looks through for where the stream is.
-_REST_BLOCKS = 4
-
-
 class IdGenerator:
     def __init__(self, seed: int, namespace: str) -> None:
         self._key = f"{seed}/{namespace}"
-        self._rng: random.Random | _Resting = random.Random(self._key)
-        self._drawn = 0  # words drawn from the seeded stream before it rested
-
-    def rest(self) -> None:
-        """Let go of the generator's state (2.5 KB of C, a tenant's largest single object) until
-        the next draw, which seeds a new one and skips to where this one is.
-
-        A tenant is built, then often sits idle (a tenant per test, many at once); the draws its
-        build made are a few dozen words. Where the stream is cannot be asked of ``random.Random``,
-        so it is found: the state's index gives the position within a block of 624 words, and a
-        generator seeded anew and moved that far must have the very same state, else this one is
-        kept as it is. tests/test_ids.py holds a rested generator's draws equal to a live one's."""
-        rng = self._rng
-        if not isinstance(rng, random.Random):
-            return
-        state = rng.getstate()
-        first = state[1][-1] % 624  # 624 is also where a stream that has drawn nothing is
-        for drawn in range(first, first + 624 * _REST_BLOCKS, 624):
-            if _seeded(self._key, drawn).getstate() == state:
-                self._rng, self._drawn = _Resting(self), drawn
-                return
-
-    def _wake(self) -> random.Random:
-        rng = self._rng
-        if isinstance(rng, random.Random):
-            return rng
-        live = self._rng = _seeded(self._key, self._drawn)
-        return live
+        self._rng = random.Random(self._key)
 
     def state(self) -> object:
         """Where the stream is (a snapshot keeps it, so ids after a restart are the ones that would
         have come next)."""
-        return self._wake().getstate()
+        return self._rng.getstate()
 
     def restore(self, state: object) -> None:
-        self._wake().setstate(state)  # type: ignore[arg-type]
+        self._rng.setstate(state)  # type: ignore[arg-type]
 
     def stable_hex(self, label: str, length: int) -> str:
         """Hex derived from the seed, the namespace and ``label`` alone, drawing nothing from the
@@ -167,27 +129,6 @@ class IdGenerator:
 
     def randint(self, low: int, high: int) -> int:
         return randint(self._rng, low, high)
-
-
-def _seeded(key: str, drawn: int) -> random.Random:
-    """A generator seeded with ``key`` that has drawn ``drawn`` 32-bit words (``getrandbits(32 * n)``
-    draws exactly n)."""
-    rng = random.Random(key)
-    if drawn:
-        rng.getrandbits(32 * drawn)
-    return rng
-
-
-class _Resting:
-    """In place of a rested generator: the first draw brings the stream back (``IdGenerator.rest``)."""
-
-    __slots__ = ("_owner",)
-
-    def __init__(self, owner: IdGenerator) -> None:
-        self._owner = owner
-
-    def getrandbits(self, k: int, /) -> int:
-        return self._owner._wake().getrandbits(k)
 
 
 # uuid.UUID(version=4): the variant bits 10 at 62-63 and the version 0100 at 76-79

@@ -99,7 +99,6 @@ class Tenant:
                 self.worlds[vendor_name] = vendor.build_world(
                     [doc[vendor_name] for doc in scenarios if vendor_name in doc], self.ctx)
         problems.check()
-        self.ids.rest()  # until the first request that draws an id (a tenant may sit idle)
         self.last_active = time.monotonic()
         self.generation = 0  # set when installed
         self.uses = 0  # requests so far: what changed since the budget (or a snapshot) last looked

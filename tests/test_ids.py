@@ -69,53 +69,6 @@ def test_request_ids_are_the_base36_pairs_of_one_draw():
         assert fast.request_id() == "".join(text)[:length]
 
 
-def _draw_mix(ids: IdGenerator, count: int) -> list[object]:
-    kinds = (ids.request_id, ids.uuid4, ids.new_msg_id, ids.msg_id, lambda: ids.hex(150), ids.wx_appid)
-    return [kinds[i % len(kinds)]() for i in range(count)]
-
-
-@pytest.mark.parametrize("words", [0, 1, 2, 623, 624, 625, 1247, 1248, 1249, 2495, 2496, 2497, 4000])
-def test_a_rested_generator_draws_what_a_live_one_draws(words: int):
-    """However far the stream had gone (a draw of 32 * words bits moves it by that many words),
-    resting and waking changes nothing that comes after: past four blocks it simply stays live."""
-    rested, live = IdGenerator(9, "t"), IdGenerator(9, "t")
-    for ids in (rested, live):
-        if words:
-            ids.randint(0, 2 ** (32 * words) - 1)
-    rested.rest()
-    assert _draw_mix(rested, 60) == _draw_mix(live, 60)
-    rested.rest()  # a woken generator rests again
-    assert rested.state() == live.state()
-
-
-def test_rest_lets_go_of_the_state_until_the_next_draw():
-    import tracemalloc
-
-    tracemalloc.start()
-    try:
-        ids = IdGenerator(4, "tenant")
-        _draw_mix(ids, 12)
-        before = tracemalloc.get_traced_memory()[0]
-        ids.rest()
-        rested = tracemalloc.get_traced_memory()[0]
-        ids.request_id()
-        woken = tracemalloc.get_traced_memory()[0]
-    finally:
-        tracemalloc.stop()
-    assert before - rested > 2000  # the Mersenne Twister's 624 words
-    assert woken - rested > 2000
-
-
-def test_a_snapshot_of_a_rested_generator_restores_the_same_stream():
-    rested, live = IdGenerator(2, "t"), IdGenerator(2, "t")
-    _draw_mix(rested, 7), _draw_mix(live, 7)
-    rested.rest()
-    again = IdGenerator(0, "other")
-    again.rest()
-    again.restore(rested.state())
-    assert _draw_mix(again, 30) == _draw_mix(live, 30)
-
-
 def test_open_conversation_ids_are_cid_and_the_canonical_base64_of_16_bytes():
     import base64
 
