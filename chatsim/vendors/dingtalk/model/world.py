@@ -224,11 +224,11 @@ class DingTalkWorld:
                     icon: str = "") -> Chat:
         users = self.orgs[app.corp_id].users
         members = list(dict.fromkeys(useridlist))
-        if owner not in members or any(userid not in users for userid in members):
+        if owner not in members or not all([userid in users for userid in members]):
             raise BAD_USERIDLIST
         chat = Chat(self.ctx.ids.chatid(), self.ctx.ids.open_conversation_id(), app.corp_id, name, owner, members,
-                    {flag: flags.get(flag, 0) for flag in FLAGS}, icon=icon, created_at=self.ctx.clock.now(),
-                    created_by=app.appkey)
+                    {flag: flags.get(flag, 0) for flag in FLAGS} if flags else dict.fromkeys(FLAGS, 0), icon=icon,
+                    created_at=self.ctx.clock.now(), created_by=app.appkey)
         self.add_chat(chat)
         return chat
 
