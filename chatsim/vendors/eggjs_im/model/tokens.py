@@ -59,6 +59,21 @@ _URLSAFE = bytes.maketrans(b"+/", b"-_")
 _ROUND_TRIP = frozenset({str, int, bool, type(None)})
 
 
+@lru_cache(maxsize=64)
+def _keyed(secret: str) -> "hmac.HMAC":
+    """HMAC-SHA256 with the secret's key already mixed in: ``hmac.digest`` sets the key up (two
+    SHA-256 blocks) and looks the digest up by name on every call, half of what signing a
+    900-byte token cost."""
+    return hmac.new(secret.encode("utf-8"), digestmod=hashlib.sha256)
+
+
+def _hs256(secret: str, data: bytes) -> bytes:
+    """``hmac.digest(secret, data, "sha256")``, from a copy of the keyed state (the same bytes)."""
+    signer = _keyed(secret).copy()
+    signer.update(data)
+    return signer.digest()
+
+
 def _b64url(data: bytes) -> bytes:
     return binascii.b2a_base64(data, newline=False).translate(_URLSAFE).rstrip(b"=")
 
@@ -74,7 +89,7 @@ def issue(payload: dict[str, Any], secret: str) -> tuple[str, dict[str, Any]]:
     flat = _ROUND_TRIP.issuperset(map(type, payload.values()))
     body = _flat_json(payload) if flat else _ENCODER.encode(payload).encode("utf-8")
     signing_input = _HEADER + b"." + _b64url(body)
-    signature = hmac.digest(secret.encode("utf-8"), signing_input, "sha256")
+    signature = _hs256(secret, signing_input)
     token = (signing_input + b"." + _b64url(signature)).decode("ascii")
     if flat:
         return token, dict(payload)
@@ -148,7 +163,7 @@ def _signed_as_issued(token: str, secret: str) -> dict[str, Any] | None:
     payload, dot, signature = rest.partition(".")
     if header != _HEADER_TEXT or not dot or "." in signature or not token.isascii():
         return None
-    expected = _b64url(hmac.digest(secret.encode("utf-8"), f"{header}.{payload}".encode("ascii"), "sha256"))
+    expected = _b64url(_hs256(secret, f"{header}.{payload}".encode("ascii")))
     if not hmac.compare_digest(expected, signature.encode("ascii")):
         return None
     try:
