@@ -122,9 +122,9 @@ class IdGenerator:
         return "chat" + self.hex(32)
 
     def open_conversation_id(self) -> str:
-        """``cid`` and the base64 of 16 bytes, the shape of DingTalk's: one draw of 128 bits, and a
-        canonical encoding (its last character one of four, as 16 bytes' is), which strict base64
-        decoders take."""
+        """``cid`` and the base64 of 16 bytes (the docs' masked examples end in ``==``, as that does;
+        README, "chose where unknown"): one draw of 128 bits, and a canonical encoding (its last
+        character one of four), which strict base64 decoders take."""
         return "cid" + base64.b64encode(self._rng.getrandbits(128).to_bytes(16, "big")).decode("ascii")
 
     def randint(self, low: int, high: int) -> int:
