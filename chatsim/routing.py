@@ -82,9 +82,7 @@ class Router:
         others = self._by_first.get((method, _first_segment(path)), [])
         if not others and not self._anywhere:
             return self._child(parent, path)
-        candidates = self._by_parent.get(parent, [])
-        if others or self._anywhere:
-            candidates = sorted([*candidates, *others, *self._anywhere], key=_position)
+        candidates = sorted([*self._by_parent.get(parent, []), *others, *self._anywhere], key=_position)
         for _, op in candidates:
             assert op.pattern is not None
             found = op.pattern.match(path) if op.method == method else None
@@ -94,7 +92,7 @@ class Router:
 
     def _child(self, parent: tuple[str, str], path: str) -> tuple[Operation | None, dict[str, str],
                                                                   Vendor[Any, Any] | None]:
-        """What ``parent/{name}/?$`` matches, without the regex (an egg.js friend's id is most
+        """What ``parent/{name}/?\\Z`` matches, without the regex (an egg.js friend's id is most
         templated requests): the last segment, once one trailing slash is dropped, when it is not
         empty and what comes before it is the parent. ``tests/test_routing_index.py`` holds it
         equal to the patterns."""
