@@ -129,7 +129,7 @@ def _chatroom(spec: dict[str, Any], people: dict[str, Person]) -> Chatroom:
 
 def _contacts(people: dict[str, Person], specs: dict[str, dict[str, Any]], now: float) -> dict[str, dict[str, Contact]]:
     """Friendship is mutual: listing a friend on one side adds the other side with no remark. Only
-    those with a contact get a dict (``GeweState.contacts_of`` answers an empty one for the rest)."""
+    those with a contact get a dict (``WorldState.contacts_of`` answers an empty one for the rest)."""
     contacts: dict[str, dict[str, Contact]] = {}
     for wxid, spec in specs.items():
         for item in spec.get("friends", []):
