@@ -27,6 +27,25 @@ def good_value(fld: Field) -> Any:
     return _BY_TYPE.get(fld.type or "string", "abc")
 
 
+def edges(fld: Field) -> list[Any]:
+    """Values on both sides of each of the field's bounds and lengths (as numbers and as text, for
+    the vendors that coerce), its enum's members and values outside it, lists with odd items."""
+    schema, found = fld.schema, []
+    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        bound = schema.get(key)
+        if type(bound) in (int, float):
+            near = [bound - 1, bound, bound + 1, bound - 0.5, bound + 0.5, float(bound)]
+            found += [*near, *(str(number) for number in near)]
+    for key, item in (("minLength", "好"), ("maxLength", "好"), ("minItems", ["a"]), ("maxItems", ["a"])):
+        size = schema.get(key)
+        if type(size) is int:
+            found += [item * length
+                      for length in (size - 1, size, size + 1) if length >= 0]
+    enum = schema.get("enum") or []
+    found += [*enum, *(str(member) for member in enum), "zz", 123456, -1]
+    return [*found, [1], ["a", None], [["a"]], ["a", "b"]]
+
+
 def fast(op: Operation, sources: dict[str, Any]) -> dict[str, Any] | None:
     request = SimpleNamespace(headers=sources.get("header", HEADERS), query=sources.get("query", QUERY))
     return op.fast_path(request, sources["path"], sources["body"])
@@ -47,7 +66,7 @@ def inputs(op: Operation) -> list[dict[int, Any]]:
     variants = [good]
     for i in range(len(op.fields)):
         variants.append({**good, i: MISSING})
-        variants.extend({**good, i: wrong} for wrong in WRONG)
+        variants.extend({**good, i: wrong} for wrong in [*WRONG, *edges(op.fields[i])])
     return variants
 
 

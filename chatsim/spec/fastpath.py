@@ -11,12 +11,13 @@ from typing import Any
 from fastjsonschema import JsonSchemaValueException
 from multidict import istr
 
+from chatsim.spec.inlinechecks import constraint_lines
 from chatsim.spec.openapi import to_json_schema
 from chatsim.spec.operations import MISSING, FastPath, Field, Operation, Policy
 from chatsim.spec.typeonly import EXACT_TYPES, NOT_CONSTRAINTS
 
-# JSON types whose check is one ``type(v) is ...`` when the schema says nothing else; anything else
-# goes through the field's compiled validator.
+# JSON types whose check is one ``type(v) is ...``; their simple rules are written out after it
+# (chatsim.spec.inlinechecks), anything else goes through the field's compiled validator.
 _EXACT = {kind: tuple(python.__name__ for python in types) for kind, types in EXACT_TYPES.items()}
 _REQUEST_PART = {"header": "headers", "query": "query"}
 
@@ -47,19 +48,22 @@ def compile_fast_path(op: Operation, policy: Policy) -> FastPath:
         lines.append(f"    {value} = s_{first[0]}.get({first[1]}, MISSING)")
         for source, key in others:
             lines.append(f"    if {value} is MISSING: {value} = s_{source}.get({key}, MISSING)")
-        checks = _check(fld, i, policy)
+        checks = _check(fld, i, policy, env)
         if fld.required:
             always.append((fld.name, value))
-            if _exact_types(fld, policy) is None:  # an exact type test turns MISSING away by itself
+            if policy.coerce is not None or _exact_types(fld) is None:  # a type test turns MISSING away
                 lines.append(f"    if {value} is MISSING: return None")
             lines += [f"    {line}" for line in checks]
             continue
         if fld.default is not MISSING:
             always.append((fld.name, value))
-            lines += [f"    if {value} is MISSING: {value} = default{i}", "    else:"]
+            lines.append(f"    if {value} is MISSING: {value} = default{i}")
+            if checks:
+                lines.append("    else:")
         else:
             optional.append((fld.name, value))
-            lines.append(f"    if {value} is not MISSING:")
+            if checks:
+                lines.append(f"    if {value} is not MISSING:")
         lines += [f"        {line}" for line in checks]
     lines.append("    values = {" + ", ".join(f"{name!r}: {value}" for name, value in always) + "}")
     lines += [f"    if {value} is not MISSING: values[{name!r}] = {value}" for name, value in optional]
@@ -68,30 +72,30 @@ def compile_fast_path(op: Operation, policy: Policy) -> FastPath:
     return env["fast_path"]  # type: ignore[no-any-return]
 
 
-def _exact_types(fld: Field, policy: Policy) -> tuple[str, ...] | None:
-    """The Python types a value must already have, when one ``type(v) is`` test decides the type."""
-    if policy.coerce is not None or not isinstance(fld.type, str):
-        return None
-    return _EXACT.get(fld.type)
+def _exact_types(fld: Field) -> tuple[str, ...] | None:
+    """The Python types a value must have, when one ``type(v) is`` test decides the field's type."""
+    return _EXACT.get(fld.type) if isinstance(fld.type, str) else None
 
 
-def _check(fld: Field, i: int, policy: Policy) -> list[str]:
-    """Lines that return None unless ``v{i}`` is of the field's type and passes its schema."""
+def _check(fld: Field, i: int, policy: Policy, env: dict[str, Any]) -> list[str]:
+    """Lines that return None unless ``v{i}`` is of the field's type and passes its schema: the
+    type and the simple rules written out (chatsim.spec.inlinechecks), the field's validator for
+    the rest."""
     value = f"v{i}"
     # Without a custom coercion only a string can be "", and any other type fails its type test anyway.
     can_be_empty = policy.coerce is not None or fld.type in (None, "string")
     empty = [f'if {value} == "": return None'] if policy.empty_is_missing and can_be_empty else []
-    if policy.coerce is not None:
-        lines = [*empty, f"{value} = coerce({value}, field{i})"]
-    else:
-        exact = _exact_types(fld, policy)
-        if exact is not None:
-            test = " and ".join(f"type({value}) is not {name}" for name in exact)
-            lines = [f"if {test}: return None", *empty]
-            if NOT_CONSTRAINTS.issuperset(to_json_schema(fld.schema)):
-                return lines
-        elif fld.type is not None:
-            return ["return None"]
-        else:
-            lines = empty
+    lines = [*empty, f"{value} = coerce({value}, field{i})"] if policy.coerce is not None else empty
+    schema = to_json_schema(fld.schema)
+    exact = _exact_types(fld)
+    if exact is not None:  # after coercion, when there is one: what it could not coerce fails here
+        test = " and ".join(f"type({value}) is not {name}" for name in exact)
+        lines = [f"if {test}: return None", *lines] if policy.coerce is None else [*lines, f"if {test}: return None"]
+        rules = constraint_lines(schema, fld.type or "", value, env)
+        if rules is not None:
+            return [*lines, *rules]
+    elif fld.type is not None and policy.coerce is None:
+        return ["return None"]
+    elif fld.type is None and NOT_CONSTRAINTS.issuperset(schema):
+        return lines  # untyped and unconstrained: any value passes
     return [*lines, "try:", f"    validate{i}({value})", "except JsonSchemaValueException:", "    return None"]
