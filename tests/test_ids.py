@@ -39,6 +39,12 @@ def test_hex_ids_are_seeded_full_length_lowercase_hex():
     assert {first.hex(200)[0] for _ in range(400)} == set("0123456789abcdef")  # leading zeros kept
 
 
+def test_hex_is_the_format_of_the_same_draw():
+    fast, plain = IdGenerator(9, "t"), random.Random("9/t")
+    for length in [*range(1, 70), 150, 200] * 20:
+        assert fast.hex(length) == f"{plain.getrandbits(4 * length):0{length}x}"
+
+
 def test_uuid4_is_the_uuid_module_s_formatting():
     fast, plain = IdGenerator(7, "t"), random.Random("7/t")
     for _ in range(2000):
