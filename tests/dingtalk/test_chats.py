@@ -46,6 +46,13 @@ async def test_create_then_get(sim):
     assert (await admin_chat(sim, created["chatid"]))["created_by"] == "dingdemoappkey"
 
 
+async def test_a_repeated_member_is_one_member(sim):
+    token = await get_token(sim)
+    created = await create(sim, token, {"name": "g", "owner": "manager4220",
+                                        "useridlist": ["user123", "manager4220", "user123"]})
+    assert (await chat_info(sim, token, created["chatid"]))["useridlist"] == ["user123", "manager4220"]
+
+
 CREATE_ERRORS = [
     ({"owner": "manager4220", "useridlist": MEMBERS}, 40035, "群名称不能为空"),
     ({"name": "x" * 21, "owner": "manager4220", "useridlist": MEMBERS}, 400002, "参数过长"),

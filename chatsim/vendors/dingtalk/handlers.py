@@ -14,7 +14,7 @@ from chatsim.vendors.dingtalk import errors, handlers_v1
 from chatsim.vendors.dingtalk.errors import INVALID_CHATID_LEGACY, INVALID_CHATID_TOPAPI, TOPAPI_HEADERS
 from chatsim.vendors.dingtalk.errors_v1 import V1_PREFIX
 from chatsim.vendors.dingtalk.model.robots import Robot
-from chatsim.vendors.dingtalk.model.world import FLAGS, SCENE_OPTIONS, App, Chat, DingTalkWorld, group_url
+from chatsim.vendors.dingtalk.model.world import SCENE_OPTIONS, App, Chat, DingTalkWorld, flags_in, group_url
 
 DingTalkCall = Call[DingTalkWorld, App]
 RobotCall = Call[DingTalkWorld, Robot]
@@ -108,7 +108,7 @@ def update_group_nick(call: DingTalkCall) -> Reply:
 def chat_create(call: DingTalkCall) -> Reply:
     params = call.params
     chat = call.world.create_chat(call.principal, params["name"], params["owner"], params["useridlist"],
-                                  {flag: params[flag] for flag in FLAGS if flag in params})
+                                  flags_in(params))
     return legacy_ok(chatid=chat.chatid, openConversationId=chat.open_conversation_id,
                      conversationTag=chat.conversation_tag)
 

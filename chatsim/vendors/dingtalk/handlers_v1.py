@@ -14,7 +14,7 @@ from chatsim.contract import Call, Handler, Reply
 from chatsim.mediatype import media_type
 from chatsim.vendors.dingtalk import errors_v1
 from chatsim.vendors.dingtalk.errors_v1 import INVALID_AUTHENTICATION, INVALID_CLIENT, invalid, missing
-from chatsim.vendors.dingtalk.model.world import FLAGS, App, Chat, DingTalkWorld, group_url
+from chatsim.vendors.dingtalk.model.world import App, Chat, DingTalkWorld, flags_in, group_url
 
 V1Call = Call[DingTalkWorld, App]
 TOKEN_HEADER = istr("x-acs-dingtalk-access-token")
@@ -64,8 +64,7 @@ def corp_token(call: V1Call) -> Reply:
 
 def _flags(options: Mapping[str, Any] | None) -> dict[str, int]:
     """``managementOptions`` holds the six flags oapi has at the top level."""
-    options = options or {}
-    return {flag: options[flag] for flag in FLAGS if flag in options}
+    return flags_in(options) if options else {}
 
 
 def create_group(call: V1Call) -> Reply:
