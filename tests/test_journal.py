@@ -1,5 +1,8 @@
 """The journal ring: one ServeEvent per answered request; sub-events recorded after the answer show on it."""
 
+import tracemalloc
+
+from chatsim.contract import Reply
 from chatsim.journal import RECORD_OVERHEAD, Journal, ServeEvent
 from chatsim.trace import CALLBACK, Trace
 
@@ -135,3 +138,15 @@ async def test_long_polls_that_time_out_leave_nothing_behind(sim):
         assert callbacks.status == 200
     assert host.journal._waiters.waiters == []
     assert host.registry.get("default").outbox._waiters.waiters == []
+
+
+def test_an_encoded_body_holds_its_own_size_not_orjson_s_buffer():
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        kept = [Reply.json({"errcode": 0, "errmsg": "ok", "n": n}).body for n in range(1000)]
+        held = (tracemalloc.get_traced_memory()[0] - before) / len(kept)
+    finally:
+        tracemalloc.stop()
+    assert kept[7] == b'{"errcode":0,"errmsg":"ok","n":7}'
+    assert held < 200  # orjson's own bytes hold 4 KiB each
