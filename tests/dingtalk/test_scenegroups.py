@@ -63,6 +63,14 @@ async def test_create_get_update_and_members(sim):
     assert chat["searchable"] == 1 and chat["template_id"] == "tpl-1"
 
 
+async def test_empty_parts_and_repeats_of_user_ids_are_dropped(sim):
+    token = await get_token(sim)
+    created = await topapi(sim, token, "/create", {"title": "g", "template_id": "t", "owner_user_id": "manager4220",
+                                                   "user_ids": ",user123,,user456,user123,"})
+    chat = await admin_chat(sim, created["result"]["chat_id"])
+    assert chat["useridlist"] == ["manager4220", "user123", "user456"] and chat["subadmins"] == []
+
+
 async def test_a_repeated_uuid_answers_the_first_group(sim):
     token = await get_token(sim)
     body = {"title": "去重", "template_id": "t", "owner_user_id": "manager4220", "uuid": "req-42"}

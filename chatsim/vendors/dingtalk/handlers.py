@@ -137,8 +137,11 @@ def _options(params: Mapping[str, Any]) -> dict[str, int]:
 
 
 def _userids(value: str | None) -> list[str]:
-    """The TOP SDKs' comma-separated userids."""
-    return [part for part in (value or "").split(",") if part]
+    """The TOP SDKs' comma-separated userids (empty parts dropped: most lists have none)."""
+    if not value:
+        return []
+    parts = value.split(",")
+    return parts if all(parts) else [part for part in parts if part]
 
 
 def scenegroup_create(call: DingTalkCall) -> Reply:

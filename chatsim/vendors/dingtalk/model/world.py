@@ -244,11 +244,12 @@ class DingTalkWorld:
         members = unique([owner, *user_ids])
         if len(members) > MAX_MEMBERS:
             raise TOO_MANY_MEMBERS
-        if any(userid not in members for userid in subadmins):
+        if subadmins and any(userid not in members for userid in subadmins):
             raise BAD_USERID_LIST
         chat = self.create_chat(app, title, owner, members, {}, icon)
         chat.template_id, chat.subadmins = template_id, unique(subadmins)
-        self.update_scene_group(chat, app, None, None, None, options)
+        if options:
+            self.update_scene_group(chat, app, None, None, None, options)
         if key is not None:
             self.scene_uuids[key] = chat.chatid
         return chat
