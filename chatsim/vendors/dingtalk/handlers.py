@@ -71,6 +71,9 @@ def legacy_ok(**fields: Any) -> Reply:
     return Reply.json({"errcode": 0, "errmsg": "ok", **fields}, vendor_code=0)
 
 
+LEGACY_OK = legacy_ok()  # a success without fields, built once (a reply never changes once made)
+
+
 # /topapi's success without a result, up to its request_id, as orjson writes it; a request_id is
 # base-36, never escaped
 _TOPAPI_OK = b'{"errcode":0,"errmsg":"ok","success":true,"request_id":"'
@@ -121,7 +124,7 @@ def chat_get(call: DingTalkCall) -> Reply:
 def chat_update(call: DingTalkCall) -> Reply:
     chat = call.world.chat_of(call.principal, call.params["chatid"], INVALID_CHATID_LEGACY)
     call.world.update_chat(chat, call.principal, call.params)
-    return legacy_ok()
+    return LEGACY_OK
 
 
 def _scene_group(call: DingTalkCall) -> Chat:
@@ -201,7 +204,7 @@ def chat_send(call: DingTalkCall) -> Reply:
 
 def robot_send(call: RobotCall) -> Reply:
     call.world.robot_send(call.principal, call.body, len(call.raw))
-    return legacy_ok()
+    return LEGACY_OK
 
 
 HANDLERS: dict[str, Handler] = {
