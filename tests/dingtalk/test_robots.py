@@ -63,6 +63,7 @@ async def test_every_message_type_through_dingtalkchatbot(sim):
     assert text["at"] == {"atUserIds": ["user456"], "atMobiles": ["13800000123"], "isAtAll": False,
                           "mentioned": ["user456", "user123"]}
     assert logged[1]["at"]["isAtAll"] is True
+    assert logged[2]["at"] == {"atUserIds": [], "atMobiles": [], "isAtAll": False, "mentioned": []}
     assert logged[3]["actionCard"]["singleTitle"] == "查看"
     assert [b["title"] for b in logged[4]["actionCard"]["btns"]] == ["发布", "取消"]
     assert [link["title"] for link in logged[5]["feedCard"]["links"]] == ["构建 1", "第二条"]

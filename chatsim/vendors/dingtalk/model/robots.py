@@ -192,8 +192,10 @@ def mentions(msgtype: str, at: Any, members: list[str], mobiles: Mapping[str, st
     at = at if isinstance(at, dict) and msgtype in AT_TYPES else {}
     user_ids = [str(u) for u in at.get("atUserIds") or () if isinstance(u, str | int)]
     phones = [str(m) for m in at.get("atMobiles") or () if isinstance(m, str | int)]
-    by_phone = {mobile: userid for userid, mobile in mobiles.items()}
-    reached = [u for u in dict.fromkeys([*user_ids, *(by_phone.get(p, "") for p in phones)]) if u in members]
+    reached: list[str] = []
+    if user_ids or phones:  # most messages @ nobody
+        by_phone = {mobile: userid for userid, mobile in mobiles.items()}
+        reached = [u for u in dict.fromkeys([*user_ids, *(by_phone.get(p, "") for p in phones)]) if u in members]
     return {"atUserIds": user_ids, "atMobiles": phones, "isAtAll": at.get("isAtAll") in (True, "true"),
             "mentioned": reached}
 
