@@ -9,7 +9,7 @@ from typing import Any
 from chatsim.context import TenantContext
 from chatsim.scenarios import Problems, ScenarioError
 from chatsim.vendors.dingtalk.model.robots import RobotRefused
-from chatsim.vendors.dingtalk.model.world import FLAGS, NORMAL, App, Chat, DingTalkWorld, Org
+from chatsim.vendors.dingtalk.model.world import FLAGS, NORMAL, App, Chat, DingTalkWorld, Org, unique
 
 
 @lru_cache(maxsize=256)
@@ -69,7 +69,7 @@ def _add_robot(world: DingTalkWorld, org: Org, spec: Mapping[str, Any], where: s
 
 
 def _add_chat(world: DingTalkWorld, org: Org, spec: Mapping[str, Any], where: str) -> None:
-    members = list(dict.fromkeys(spec["useridlist"]))
+    members = unique(spec["useridlist"])
     stranger = next((userid for userid in [spec["owner"], *members] if userid not in org.users), None)
     if stranger is not None:
         raise ScenarioError("scenario", where, f"{stranger!r} is not a user of {org.corp_id}")

@@ -272,7 +272,7 @@ class DingTalkWorld:
             users = self.orgs[app.corp_id].users
             if not all([userid in users for userid in add]):
                 raise BAD_USERID_LIST
-            members = list(dict.fromkeys([*members, *add]))
+            members = unique([*members, *add])
         removed = set(remove)
         if removed:
             members = [member for member in members if member not in removed]
