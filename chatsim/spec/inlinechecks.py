@@ -29,21 +29,23 @@ def constraint_lines(schema: Mapping[str, Any], kind: str, value: str, env: dict
     ``schema`` (plain JSON Schema); None when a rule is not one this writes out. Constants the
     lines need are put into ``env`` under names made from ``value``. With an enum, a bound every
     member meets (an enum of 0 and 1 inside the int64 bounds) is not written."""
-    enum = schema.get("enum")
+    members = schema.get("enum")  # written out only when each member is of the field's own type
+    if kind not in ("integer", "string") or not _all_of(members, EXACT_TYPES[kind]):
+        members = None
     lines: list[str] = []
     for key, rule in schema.items():
         if key in NOT_CONSTRAINTS:
             continue
         if key in _BOUNDS and kind in _NUMERIC and type(rule) in (int, float):
             written, fails = _BOUNDS[key]
-            if not (isinstance(enum, list) and not any(fails(member, rule) for member in enum)):
+            if members is None or any(fails(member, rule) for member in members):
                 lines.append(f"if {value} {written} {rule!r}: return None")
         elif key in _LENGTHS.get(kind, {}) and type(rule) is int:
             written, fails = _LENGTHS[kind][key]
-            if not (isinstance(enum, list) and not any(fails(len(member), rule) for member in enum)):
+            if members is None or any(fails(len(member), rule) for member in members):
                 lines.append(f"if len({value}) {written} {rule}: return None")
-        elif key == "enum" and kind in ("integer", "string") and _all_of(rule, EXACT_TYPES[kind]):
-            env[f"enum_{value}"] = frozenset(rule)
+        elif key == "enum" and members is not None:
+            env[f"enum_{value}"] = frozenset(members)
             lines.append(f"if {value} not in enum_{value}: return None")
         elif key == "items" and kind == "array" and (item_types := _plain_type(rule)) is not None:
             test = " and ".join(f"type(item_{value}) is not {python.__name__}" for python in item_types)
