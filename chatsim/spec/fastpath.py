@@ -54,10 +54,11 @@ def compile_fast_path(op: Operation, policy: Policy) -> FastPath:
         lines += [f"    {line}" for line in _field_lines(fld, i, policy, env)]
     lines += [f"    {line}" for line in _values(always, optional)]
     if checked:
-        lines[-1:] = [f"    if len(s_body) > {required}:  # more than the required fields",
-                      "        for name, value in s_body.items():", "            check = CHECKS.get(name)",
-                      "            if check is not None:", "                if not check(value): return None",
-                      "                values[name] = value", "    return values"]
+        lines += [f"    if len(s_body) > {required}:  # more than the required fields",
+                  "        for name, value in s_body.items():", "            check = CHECKS.get(name)",
+                  "            if check is not None:", "                if not check(value): return None",
+                  "                values[name] = value"]
+    lines.append("    return values")
     exec(compile("\n".join([*functions, *lines]), f"<fast path {op.vendor} {op.operation_id}>", "exec"), env)
     env["CHECKS"] = {name: env[function] for name, function in checked.items()}
     return env["fast_path"]  # type: ignore[no-any-return]
@@ -98,10 +99,9 @@ def _field_lines(fld: Field, i: int, policy: Policy, env: dict[str, Any]) -> lis
 
 
 def _values(always: list[tuple[str, str]], optional: list[tuple[str, str]]) -> list[str]:
-    """The answer: the fields always there in one dict display, then the optional ones present."""
+    """The answer's dict: the fields always there in one dict display, then the optional ones present."""
     lines = ["values = {" + ", ".join(f"{name!r}: {value}" for name, value in always) + "}"]
-    lines += [f"if {value} is not MISSING: values[{name!r}] = {value}" for name, value in optional]
-    return [*lines, "return values"]
+    return lines + [f"if {value} is not MISSING: values[{name!r}] = {value}" for name, value in optional]
 
 
 def _exact_types(fld: Field) -> tuple[str, ...] | None:
