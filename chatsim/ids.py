@@ -12,7 +12,6 @@ import string
 _BASE36 = string.digits + string.ascii_lowercase
 _ALNUM = string.ascii_letters + string.digits
 _BASE36_PAIRS = [a + b for a in _BASE36 for b in _BASE36]
-_THREE_PAIRS = 1296**3
 
 
 def choices(rng: random.Random, alphabet: str, length: int) -> str:
@@ -118,10 +117,10 @@ class IdGenerator:
         third more (tests/test_ids.py holds it equal to the loop)."""
         value = self._rng.getrandbits(80)
         pairs = _BASE36_PAIRS
-        high, low = divmod(value >> 1, _THREE_PAIRS)
-        top, mid = divmod(high, _THREE_PAIRS)
-        text = (f"{pairs[low % 1296]}{pairs[low // 1296 % 1296]}{pairs[low // 1679616]}"
-                f"{pairs[mid % 1296]}{pairs[mid // 1296 % 1296]}{pairs[mid // 1679616]}")
+        high, low = divmod(value >> 1, 1296**3)  # the compiler folds these powers into constants
+        top, mid = divmod(high, 1296**3)
+        text = (f"{pairs[low % 1296]}{pairs[low // 1296 % 1296]}{pairs[low // 1296**2]}"
+                f"{pairs[mid % 1296]}{pairs[mid // 1296 % 1296]}{pairs[mid // 1296**2]}")
         return text + pairs[top % 1296][0] if value & 1 else text
 
     def chatid(self) -> str:
