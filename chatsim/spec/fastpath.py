@@ -11,6 +11,7 @@ from typing import Any
 from fastjsonschema import JsonSchemaValueException
 from multidict import istr
 
+from chatsim.spec.coercelines import coerce_lines
 from chatsim.spec.inlinechecks import constraint_lines
 from chatsim.spec.openapi import to_json_schema
 from chatsim.spec.operations import MISSING, FastPath, Field, Operation, Policy
@@ -117,7 +118,7 @@ def _check(fld: Field, i: int, policy: Policy, env: dict[str, Any]) -> list[str]
     # Without a custom coercion only a string can be "", and any other type fails its type test anyway.
     can_be_empty = policy.coerce is not None or fld.type in (None, "string")
     empty = [f'if {value} == "": return None'] if policy.empty_is_missing and can_be_empty else []
-    lines = [*empty, f"{value} = coerce({value}, field{i})"] if policy.coerce is not None else empty
+    lines = [*empty, *coerce_lines(fld, i, policy, env)] if policy.coerce is not None else empty
     schema = to_json_schema(fld.schema)
     exact = _exact_types(fld)
     if exact is not None:  # after coercion, when there is one: what it could not coerce fails here

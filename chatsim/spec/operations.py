@@ -89,6 +89,10 @@ class Policy:
     # A vendor whose validator converts values its own way (egg.js valparams stringifies everything,
     # then compares enums as text) supplies it here; it replaces the core's coercion for that vendor.
     coerce: Callable[[Any, Field], Any] | None = None
+    # That coercion leaves a string as it is in a field that is not an integer and makes a string of
+    # ASCII digits the integer it spells (within the field's enum, compared as text): the fast path
+    # then writes those cases out and calls it for the rest (chatsim.spec.coercelines).
+    coerce_shortcuts: bool = False
 
 
 @dataclass(slots=True)
