@@ -109,6 +109,27 @@ async def test_friend_row_messages(make_egg: MakeEgg):
     assert (rows[4]["ismystarfriend"], rows[4]["isblack"]) == (0, 1)
 
 
+async def test_update_time_moves_only_when_a_write_changes_the_row(make_egg: MakeEgg):
+    """Sequelize's ``instance.update``: a toggle always changes its row, the same permissions again do not."""
+    egg = await make_egg({"users": users("my01", "my02"), "goodfriend": [{"user": "my01", "friend": "my02"}]})
+    me = await egg.login("my01")
+
+    async def touched() -> str:
+        return next(g["update_time"] for g in (await egg.state())["goodfriend"] if g["user_id"] == 1)
+
+    seeded = await touched()
+    for path, data in (("setstargoodfriend/2", None), ("setblackgoodfriend/2", None), ("setblackgoodfriend/2", None),
+                       ("setmeOrfriendCanSee/2", {"friendlookme": "0", "melookfriend": "1"})):
+        before = await touched()
+        await egg.advance(60)
+        assert await egg.post(f"/api/chat/{path}", me, data=data) == OK
+        assert await touched() > before, path
+    before = await touched()
+    await egg.advance(60)
+    assert await egg.post("/api/chat/setmeOrfriendCanSee/2", me, data={"friendlookme": "0", "melookfriend": "1"}) == OK
+    assert await touched() == before > seeded
+
+
 async def test_search_is_a_like_over_enabled_users(make_egg: MakeEgg):
     egg = await make_egg({"users": [*users("my01", "My_02", "other", "a b c", "x%y"), *users("my03", status=0)]})
     me = await egg.login("my01")

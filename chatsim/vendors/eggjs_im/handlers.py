@@ -31,7 +31,12 @@ def param_sources(fld: Field, op: Operation) -> tuple[str, ...]:
 
 
 def ok(data: Any) -> Reply:
+    if data == "ok":  # what most writes answer
+        return _OK
     return Reply.json({"msg": "ok", "data": data}, vendor_code="ok")
+
+
+_OK = Reply.json({"msg": "ok", "data": "ok"}, vendor_code="ok")  # built once: a reply never changes once made
 
 
 def reg_chat(call: EggCall) -> Reply:

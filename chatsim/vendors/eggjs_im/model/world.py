@@ -380,12 +380,14 @@ class EggjsImWorld:
 
     def toggle_black(self, me: User, friend_id: int) -> str:
         row = self._friend(me, friend_id, "好友不存在")
-        self._save(row, isblack=0 if row.isblack == 1 else 1)
+        row.isblack = 0 if row.isblack == 1 else 1  # a toggle always changes its row: update_time moves
+        row.updated = self.now()
         return "ok"
 
     def toggle_star(self, me: User, friend_id: int) -> str:
         row = self._friend(me, friend_id, "好友不存在或者被拉黑，无法操作", unblocked=True)
-        self._save(row, ismystarfriend=1 if row.ismystarfriend == 0 else 0)
+        row.ismystarfriend = 1 if row.ismystarfriend == 0 else 0
+        row.updated = self.now()
         return "ok"
 
     def set_can_see(self, me: User, friend_id: int, friendlookme: int, melookfriend: int) -> str:
