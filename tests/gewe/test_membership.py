@@ -203,6 +203,9 @@ async def test_admins_are_the_owners_to_name(gw):
     assert listed["adminWxid"] == ["wxid_friend"]
     await ok(gw, "group/adminOperate", {**body, "wxids": ["wxid_member", OTHER], "operType": 1})
     assert (await ok(gw, "group/getChatroomMemberList", body))["adminWxid"] == ["wxid_friend", "wxid_member", OTHER]
+    told = len(await callbacks(gw))
+    await ok(gw, "group/adminOperate", {**body, "wxids": [OTHER], "operType": 1})  # one already: nothing changes
+    assert len(await callbacks(gw)) == told
     assert await gewe(gw, "group/adminOperate", {**body, "wxids": ["wxid_private"], "operType": 1}) == failure(
         "管理员操作失败", "群管理员最多3人")
     await ok(gw, "group/adminOperate", {**body, "wxids": ["wxid_member"], "operType": 2})

@@ -229,6 +229,8 @@ class MembershipRules(GroupRules):
             raise GeweError(ADMIN_FAILED, "-1", NOT_MEMBER)
         if oper_type == 1:
             added = [wxid for wxid in targets if wxid not in room.admins]
+            if not added:  # admins already: nothing changes, so nobody is told
+                return
             if len(room.admins) + len(added) > MAX_ADMINS:
                 raise GeweError(ADMIN_FAILED, "-1", TOO_MANY_ADMINS)
             room.admins.extend(added)
