@@ -130,8 +130,9 @@ def test_decoding_a_token_that_is_not_live_answers_what_pyjwt_answers():
     signed_not_json += "." + tokens._b64url(tokens.hmac.digest(secret.encode(), signed_not_json.encode(),
                                                                "sha256")).decode()
     made += [signed_not_json, "", "a.b", "a.b.c", "..", "é.é.é", tokens.issue({"id": 1}, secret)[0].upper()]
-    for token in made:
-        assert _ours(token, secret) == _pyjwt(token, secret), token
+    for _ in range(2):  # judged, then answered from the kept answers
+        for token in made:
+            assert _ours(token, secret) == _pyjwt(token, secret), token
 
 
 @pytest.mark.parametrize("raw", [

@@ -123,7 +123,20 @@ def _json(raw: bytes) -> Any:
 
 
 def decode(token: str, secret: str) -> dict[str, Any]:
-    """The signature checked and the claims decoded; the times are judged by ``check_times``."""
+    """The signature checked and the claims decoded (not to be changed: they may be a kept answer);
+    the times are judged by ``check_times``."""
+    claims = _decoded(token, secret)
+    if claims is None:
+        raise TokenInvalid
+    return claims
+
+
+@lru_cache(maxsize=16)
+def _decoded(token: str, secret: str) -> dict[str, Any] | None:
+    """The claims, None for a token PyJWT refuses. A pure function of its arguments, so the newest
+    answers are kept: a client whose token stopped being live (a later login, a logout) sends it
+    again on every request, and judging it was two HMACs and a JSON parse each time (a token is
+    at most a request's 8 KiB of headers, so the kept ones hold at most 16 of those)."""
     claims = _signed_as_issued(token, secret)
     if claims is not None:
         return claims
@@ -131,7 +144,7 @@ def decode(token: str, secret: str) -> dict[str, Any]:
     try:
         payload: dict[str, Any] = jwt.decode(token, secret, algorithms=_ALGORITHMS, options=_ONLY_SIGNATURE)
     except jwt.InvalidTokenError:
-        raise TokenInvalid from None
+        return None
     return payload
 
 
