@@ -8,6 +8,7 @@ never refresh on ``/topapi``; reproducing that split is the point of this module
 """
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from chatsim.contract import Call, Reply, SimError, refused_as
@@ -24,7 +25,9 @@ class DingTalkError(SimError):
     def __init__(self, errcode: int, errmsg: str, sub_code: str | None = None, sub_msg: str | None = None) -> None:
         super().__init__(f"{errcode} {errmsg}")
         self.errcode, self.errmsg, self.sub_code, self.sub_msg = errcode, errmsg, sub_code, sub_msg
-        self.encoded: tuple[Reply, bytes] | None = None  # what ``render`` makes of it, once
+        # what ``render`` makes of it, once per family
+        self.legacy_reply: Reply | None = None
+        self.topapi_head: bytes | None = None
 
 
 @dataclass(slots=True)
@@ -110,19 +113,26 @@ def token_error(topapi: bool, state: str, codes: TokenErrors) -> DingTalkError:
             return gateway_auth_error("40000", "access_token is blank")
         return gateway_auth_error(codes.topapi_expired_sub_code if state == "expired" else "40014", BAD_TOKEN_MSG)
     if state == "blank":
-        return DingTalkError(41001, "缺少access_token参数")
+        return _error(41001, "缺少access_token参数")
     code = codes.legacy_expired if state == "expired" else codes.legacy_invalid
-    return DingTalkError(code, LEGACY_TOKEN_MSG[code])
+    return _error(code, LEGACY_TOKEN_MSG[code])
 
 
 def permission_error(topapi: bool, op: Operation) -> DingTalkError:
     if topapi:
         return gateway_auth_error("60011", "没有调用该接口的权限")
-    return DingTalkError(43007, LEGACY_DENIED_MSG.get(op.operation_id, "没有调用权限"))
+    return _error(43007, LEGACY_DENIED_MSG.get(op.operation_id, "没有调用权限"))
 
 
 def gateway_auth_error(sub_code: str, sub_msg: str) -> DingTalkError:
-    return DingTalkError(88, f"ding talk error[subcode={sub_code},submsg={sub_msg}]", sub_code, sub_msg)
+    return _error(88, f"ding talk error[subcode={sub_code},submsg={sub_msg}]", sub_code, sub_msg)
+
+
+@lru_cache(maxsize=64)
+def _error(errcode: int, errmsg: str, sub_code: str | None = None, sub_msg: str | None = None) -> DingTalkError:
+    """The same error for the same words (a refused token is answered again and again): ``render``
+    then encodes it once."""
+    return DingTalkError(errcode, errmsg, sub_code, sub_msg)
 
 
 def invalid_method(path: str, why: str = "") -> DingTalkError:
@@ -139,13 +149,13 @@ def render(error: DingTalkError, topapi: bool, ids: IdGenerator) -> Reply:
     /topapi body up to its request_id, which is base-36 and never escaped. Encoding them on every
     answer was a fifth of a validation failure's own cost; tests/dingtalk/test_error_bytes.py holds
     these answers equal to ``plain_render``'s."""
-    if error.encoded is None:
-        legacy = plain_render(error, False, "")
-        error.encoded = (legacy, plain_render(error, True, "").body[:-2])
     if not topapi:
-        return error.encoded[0]
-    body = error.encoded[1] + ids.request_id().encode("ascii") + b'"}'
-    return Reply(body, 200, TOPAPI_HEADERS, error.errcode)
+        if error.legacy_reply is None:
+            error.legacy_reply = plain_render(error, False, "")
+        return error.legacy_reply
+    if error.topapi_head is None:
+        error.topapi_head = plain_render(error, True, "").body[:-2]
+    return Reply(error.topapi_head + ids.request_id().encode("ascii") + b'"}', 200, TOPAPI_HEADERS, error.errcode)
 
 
 def plain_render(error: DingTalkError, topapi: bool, request_id: str) -> Reply:
