@@ -1,9 +1,15 @@
 """The callback history is bounded: the newest delivered (or targetless) callbacks are kept, pending,
 retrying and dead ones always, and ids keep counting up."""
 
+from functools import partial
+
+import aiohttp
+
+from chatsim.app import post_json
 from chatsim.clock import VirtualClock
 from chatsim.outbox import CallbackSettings, Outbox
 from tests.conftest import load_scenario
+from tests.gewe.support import Receiver
 
 
 def test_only_the_newest_finished_callbacks_are_kept():
@@ -35,3 +41,28 @@ async def test_the_bound_is_a_scenario_setting_and_the_admin_list_follows_it(sim
     bad = await sim.put("/_chatsim/tenants/t/scenario", data=b"chatsim: 1\ncallbacks: {keep_delivered: 0}\n",
                         headers={"Content-Type": "application/yaml"})
     assert bad.status == 400 and "keep_delivered" in (await bad.json())["error"]
+
+
+
+async def test_a_redelivered_callback_is_kept_as_the_newest_once_it_lands_again():
+    """The history forgets the oldest to finish: a callback redelivered and delivered again is newer
+    than those delivered once since. One key, so each callback lands after the ones before it."""
+    receiver = Receiver()
+    await receiver.server.start_server()
+    try:
+        async with aiohttp.ClientSession() as session:
+            outbox = Outbox(VirtualClock(), CallbackSettings(keep_finished=3), sender=partial(post_json, session))
+            try:
+                for n in range(3):
+                    outbox.emit("gewe", "AddMsg", receiver.url, {"n": n}, "k")
+                assert [d.id for d in await outbox.wait(5, after=2, status="delivered")] == [3]
+                assert outbox.redeliver(1) is not None
+                outbox.emit("gewe", "AddMsg", receiver.url, {"n": 3}, "k")  # lands after 1 lands again
+                assert [d.id for d in await outbox.wait(5, after=3, status="delivered")] == [4]
+                kept = [(d.id, d.status) for d in outbox.query()]
+                assert kept == [(1, "delivered"), (3, "delivered"), (4, "delivered")]
+            finally:
+                outbox.close()
+    finally:
+        await receiver.server.close()
+    assert [p["n"] for p in receiver.payloads] == [0, 1, 2, 0, 3]
