@@ -22,6 +22,7 @@ import orjson
 from chatsim.clock import VirtualClock
 from chatsim.dataclass import dataclass
 from chatsim.faults.rules import FaultBook
+from chatsim.keyorder import KeyOrder
 from chatsim.longpoll import LongPoll
 from chatsim.trace import CALLBACK, FAULT, Trace
 
@@ -114,9 +115,7 @@ class Outbox:
         self._deliveries: dict[int, Delivery] = {}  # by id, oldest first
         self._next_id = 1
         self._finished: dict[int, Delivery] = {}  # delivered or without a target, oldest first
-        # _finished's ids in that order, to find the oldest: the first key of a dict that keeps
-        # losing its first keys is found by stepping over every slot they left (~500 ns a callback)
-        self._finish_order: deque[int] = deque()
+        self._finish_order: KeyOrder[int, Delivery] = KeyOrder()  # _finished's, to find its oldest
         self._finished_bytes = 0
         self.bytes = 0  # what every kept delivery costs (Delivery.size at emit), for the memory budget
         self.dead_letters = 0  # undelivered callbacks given up to stay within the memory budget
@@ -159,7 +158,7 @@ class Outbox:
         if delivery.url is None or delivery.status in ("pending", "retrying"):
             return delivery
         if self._finished.pop(delivery.id, None) is not None:
-            self._finish_order.remove(delivery.id)
+            self._finish_order.forget(delivery.id)
             self._finished_bytes -= delivery.size
         delivery.status = "pending"
         delivery.next_at = self._clock.now()
@@ -237,12 +236,12 @@ class Outbox:
         """Keep the newest ``keep_finished`` delivered (or targetless) callbacks, and at most
         ``keep_finished_bytes`` of them; older ones are forgotten, so the history is bounded.
         Pending, retrying and dead ones are kept until the memory budget says otherwise."""
-        finished, order, settings = self._finished, self._finish_order, self._settings
-        finished[delivery.id] = delivery
-        order.append(delivery.id)
+        finished, settings = self._finished, self._settings
+        self._finish_order.put(finished, delivery.id, delivery)
         self._finished_bytes += delivery.size
-        while order and (len(order) > settings.keep_finished or self._finished_bytes > settings.keep_finished_bytes):
-            old = finished.pop(order.popleft())
+        while finished and (len(finished) > settings.keep_finished
+                            or self._finished_bytes > settings.keep_finished_bytes):
+            old = self._finish_order.pop_oldest(finished)
             del self._deliveries[old.id]
             size = old.size
             self._finished_bytes -= size
