@@ -22,8 +22,8 @@ import orjson
 from chatsim.clock import VirtualClock
 from chatsim.dataclass import dataclass
 from chatsim.faults.rules import FaultBook
-from chatsim.keyorder import KeyOrder
 from chatsim.longpoll import LongPoll
+from chatsim.oldestfirst import OldestFirst
 from chatsim.trace import CALLBACK, FAULT, Trace
 
 DEFAULT_RETRY_SCHEDULE = (5.0, 30.0, 120.0, 600.0, 3600.0)
@@ -114,8 +114,7 @@ class Outbox:
         self._sender = sender
         self._deliveries: dict[int, Delivery] = {}  # by id, oldest first
         self._next_id = 1
-        self._finished: dict[int, Delivery] = {}  # delivered or without a target, oldest first
-        self._finish_order: KeyOrder[int, Delivery] = KeyOrder()  # _finished's, to find its oldest
+        self._finished: OldestFirst[int, Delivery] = OldestFirst()  # delivered or without a target, oldest first
         self._finished_bytes = 0
         self.bytes = 0  # what every kept delivery costs (Delivery.size at emit), for the memory budget
         self.dead_letters = 0  # undelivered callbacks given up to stay within the memory budget
@@ -157,8 +156,7 @@ class Outbox:
             return None
         if delivery.url is None or delivery.status in ("pending", "retrying"):
             return delivery
-        if self._finished.pop(delivery.id, None) is not None:
-            self._finish_order.forget(delivery.id)
+        if self._finished.discard(delivery.id) is not None:
             self._finished_bytes -= delivery.size
         delivery.status = "pending"
         delivery.next_at = self._clock.now()
@@ -237,11 +235,11 @@ class Outbox:
         ``keep_finished_bytes`` of them; older ones are forgotten, so the history is bounded.
         Pending, retrying and dead ones are kept until the memory budget says otherwise."""
         finished, settings = self._finished, self._settings
-        self._finish_order.put(finished, delivery.id, delivery)
+        finished.put(delivery.id, delivery)
         self._finished_bytes += delivery.size
         while finished and (len(finished) > settings.keep_finished
                             or self._finished_bytes > settings.keep_finished_bytes):
-            old = self._finish_order.pop_oldest(finished)
+            old = finished.pop_oldest()
             del self._deliveries[old.id]
             size = old.size
             self._finished_bytes -= size

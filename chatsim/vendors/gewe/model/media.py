@@ -35,10 +35,9 @@ class MediaRules(MessageRules):
             named = _EXT.search(described)
             ext = named.group(1).lower() if named else ext
         name = f"{self.ctx.ids.hex(32)}.{ext}"
-        self.file_order.put(self.files, name, {"kind": kind, "size": min(size or 1024, MAX_FILE_BYTES),
-                                               "seed": described[:64]})
+        self.files.put(name, {"kind": kind, "size": min(size or 1024, MAX_FILE_BYTES), "seed": described[:64]})
         while len(self.files) > self.settings.max_messages:
-            self.file_order.pop_oldest(self.files)
+            self.files.pop_oldest()
         return f"{base}/_chatsim/files/{self.ctx.name}/{name}"
 
     def file_bytes(self, name: str) -> tuple[bytes, str] | None:

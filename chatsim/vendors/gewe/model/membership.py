@@ -372,9 +372,9 @@ class MembershipRules(GroupRules):
     def _keep(self, link: RoomLink) -> None:
         """Links are bounded like v4 tickets: past the limit the oldest no longer opens anything."""
         links = self.room_links
-        self.link_order.put(links, link.url, link)
+        links.put(link.url, link)
         while len(links) > self.settings.max_tickets:
-            self.link_order.pop_oldest(links)
+            links.pop_oldest()
 
     def _friends_only(self, me: str, wxids: list[str], action: str) -> None:
         stranger = next((wxid for wxid in wxids if not self.is_friend(me, wxid)), None)

@@ -11,7 +11,7 @@ from typing import Any
 from chatsim.context import TenantContext
 from chatsim.dataclass import dataclass
 from chatsim.faults.limiter import WindowLimiter
-from chatsim.keyorder import KeyOrder
+from chatsim.oldestfirst import OldestFirst
 from chatsim.trace import Trace
 from chatsim.vendors.gewe.errors import DEVICE_MISSING, OFFLINE, GeweError
 from chatsim.vendors.gewe.model import callbacks
@@ -73,8 +73,7 @@ class WorldState:
         self.contacts: dict[str, dict[str, Contact]] = {}
         self.v3s: dict[tuple[str, str], str] = {}
         self.v3_owners: dict[str, tuple[str, str]] = {}
-        self.tickets: dict[str, Ticket] = {}
-        self.ticket_order: KeyOrder[str, Ticket] = KeyOrder()  # for the oldest, past max_tickets
+        self.tickets: OldestFirst[str, Ticket] = OldestFirst()  # past max_tickets, the oldest goes
         self.requests: dict[int, FriendRequest] = {}
         # Earliest virtual time at which an open request may change by itself; settle() is a no-op
         # before it, so the per-request cost does not grow with the number of requests ever made.
@@ -85,10 +84,9 @@ class WorldState:
         self.phone_books: dict[str, list[str]] = {}  # account -> the phone numbers it uploaded
         self._lookups: PeopleLookups | None = None  # built on the first search (``lookups``)
         self.messages = MessageLog(settings.max_messages)
-        self.files: dict[str, dict[str, Any]] = {}  # download names handed out -> what they stand for
-        self.file_order: KeyOrder[str, dict[str, Any]] = KeyOrder()
-        self.room_links: dict[str, RoomLink] = {}  # invitation links and group QR codes, by URL
-        self.link_order: KeyOrder[str, RoomLink] = KeyOrder()
+        # download names handed out -> what they stand for
+        self.files: OldestFirst[str, dict[str, Any]] = OldestFirst()
+        self.room_links: OldestFirst[str, RoomLink] = OldestFirst()  # invitation links, group QR codes, by URL
         # Risk control on the faults' limiter: a window of sends a minute per account, and one of a
         # single send per ``risk_spacing`` seconds that a send to the same person restarts.
         per_minute = settings.risk_per_minute
@@ -163,9 +161,9 @@ class WorldState:
         v4 = self.ctx.ids.v4()
         expiry = self.now() + self.settings.ticket_ttl if expires_at is None else expires_at
         tickets = self.tickets
-        self.ticket_order.put(tickets, v4, Ticket(v4, account, person, kind, expiry, context))
+        tickets.put(v4, Ticket(v4, account, person, kind, expiry, context))
         if len(tickets) > self.settings.max_tickets:  # the oldest goes: v4s are bounded, not one per search
-            self.ticket_order.pop_oldest(tickets)
+            tickets.pop_oldest()
         return v4
 
     # --- callbacks -----------------------------------------------------------------------------
