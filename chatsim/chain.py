@@ -387,8 +387,13 @@ async def _finish(host: Host, call: Call[Any, Any], pending: Awaitable[Reply]) -
 
 def failure(call: Call[Any, Any], exc: Exception) -> Reply:
     """A SimError in the vendor's words; anything else is a bug of ours, answered in the vendor's
-    shape for its own errors (never a bare 500) and logged."""
+    shape for its own errors (never a bare 500) and logged.
+
+    Many SimErrors are module constants, raised again and again, and each raise adds its frames
+    to the traceback the instance already holds: left there, one error answered a million times
+    keeps a million requests' frames (and their bodies) alive. So it leaves without one."""
     if isinstance(exc, SimError):
+        exc.__traceback__ = exc.__context__ = None
         return call.vendor.errors.error(call, exc)
     log.exception("unhandled error in %s %s", call.vendor.name, call.op.operation_id if call.op else call.path)
     return call.vendor.errors.internal_error(call, exc)
