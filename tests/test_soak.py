@@ -128,3 +128,32 @@ def test_searches_past_the_ticket_cap_keep_rss_flat(tmp_path):
     assert codes == {200}
     assert tickets <= 500
     assert grown < 3, f"RSS grew {grown:.1f} MiB for 4000 more searches with at most 500 tickets"
+
+
+async def refusals(url: str, count: int) -> set[int]:
+    """DingTalk friend-switch updates of a chat that does not exist, eight at a time: each is
+    answered by the one shared 34001 error."""
+    codes: set[int] = set()
+    async with aiohttp.ClientSession(url) as session:
+        async with session.get("/gettoken", params={"appkey": "dingdemoappkey",
+                                                    "appsecret": "dingdemoappsecret"}) as resp:
+            token = (await resp.json())["access_token"]
+
+        async def one() -> None:
+            async with session.post("/topapi/chat/member/friendswitch/update", params={"access_token": token},
+                                    json={"chatid": "chatnope", "is_prohibit": True}) as resp:
+                codes.add((await resp.json())["errcode"])
+        for _ in range(count // 8):
+            await asyncio.gather(*(one() for _ in range(8)))
+    return codes
+
+
+def test_an_error_answered_again_and_again_keeps_rss_flat(tmp_path):
+    with serve(tmp_path, "--journal-mib", "2") as server:
+        url, pid = server.url, server.proc.pid
+        asyncio.run(refusals(url, 4000))  # fills the journal
+        settled = rss_mib(pid)
+        codes = asyncio.run(refusals(url, 4000))
+        grown = rss_mib(pid) - settled
+    assert codes == {34001}
+    assert grown < 3, f"RSS grew {grown:.1f} MiB for 4000 more refusals answered by one shared error"
