@@ -35,6 +35,7 @@ from chatsim.dataclass import dataclass
 from chatsim.injection import UNKNOWN_ROUTE, answered_by_fault, inject
 from chatsim.journal import NO_SUB_EVENTS, Journal
 from chatsim.outbox import DEPTH_HEADER
+from chatsim.refusals import Refusals
 from chatsim.routing import Router, split_tenant, tenant_from_headers
 from chatsim.spec.fastpath import compile_fast_path
 from chatsim.spec.lazy import materialize, on_first_use
@@ -70,6 +71,7 @@ class Host:
 
     def __post_init__(self) -> None:
         self.router = Router(self.vendors.values(), self.operations)
+        self.refusals = Refusals()
         self.admin = self.vendors[ADMIN]
         self.settlers = {name: vendor.settle for name, vendor in self.vendors.items() if vendor.settle is not None}
         self.cors = {name: vendor.cors if self.cors_origins is None else replace(vendor.cors, origins=self.cors_origins)
@@ -243,6 +245,7 @@ def validate(host: Host, call: Call[Any, Any]) -> Reply | None:
     if op is None:
         return None
     request, raw = call.request, call.raw
+    content_type = ""
     if op.raw_body:
         try:
             call.body = raw.decode("utf-8")
@@ -264,13 +267,24 @@ def validate(host: Host, call: Call[Any, Any]) -> Reply | None:
     if params is not None:  # the generated check: all valid, no reference loop needed
         call.params = params
         return None
+    key = None if op.raw_body else host.refusals.key(op, raw, content_type, call.path_params, request.query_string,
+                                                     request.headers)
+    kept = host.refusals.get(key) if key is not None else None
+    if kept is not None:  # this very request was refused before (chatsim.refusals)
+        call.reported = kept[1]
+        return call.vendor.errors.violations(call, kept[0])
     sources: dict[str, Any] = {"path": call.path_params, "body": body}
     if "query" in op.sources:  # parsing the query string costs; most operations have none
         sources["query"] = request.query
     if "header" in op.sources:
         sources["header"] = request.headers
     call.params, violations = validate_fields(op, sources, call.vendor.policy)
-    return refuse(call, violations) if violations else None
+    if not violations:
+        return None
+    reply = refuse(call, violations)
+    if key is not None:
+        host.refusals.keep(key, violations, call.reported)
+    return reply
 
 
 def refuse(call: Call[Any, Any], violations: list[Violation]) -> Reply:
