@@ -255,6 +255,9 @@ class Vendor(Generic[W, P]):
     errors: ErrorRenderer
     build_world: Callable[[Sequence[Mapping[str, Any]], TenantContext], W]  # from scenario sections
     dump: Callable[[W], Any]  # the whole world as JSON-able data, for the admin API
+    # what the memory budget writes as JSON to size a world, when that is cheaper than its dump and
+    # writes the same text (None: the dump)
+    sizing: Callable[[W], Any] | None = None
     scenario_schema: Mapping[str, Any] | None  # its scenario section; None: it takes no section
     authenticate: Callable[[Call[W, P]], P | None] = no_principal  # decides only; raises SimError to refuse
     settle: Callable[[W, float], None] | None = None  # what virtual time decided, applied before auth

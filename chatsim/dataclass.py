@@ -83,18 +83,20 @@ _ATOMIC = (str, int, float, bool, type(None), bytes)
 
 def asdict(obj: Any) -> dict[str, Any]:
     """``dataclasses.asdict(obj)``: the same dict, built without deep-copying what is immutable."""
-    return {f.name: _plain(getattr(obj, f.name)) for f in fields(obj)}
+    return {f.name: plain(getattr(obj, f.name)) for f in fields(obj)}
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """What ``asdict`` makes of a field's value: dataclasses as dicts, containers copied, the
+    immutable kept."""
     if isinstance(value, _ATOMIC):
         return value
     if hasattr(type(value), "__dataclass_fields__"):
         return asdict(value)
     if isinstance(value, tuple) and hasattr(value, "_fields"):
-        return type(value)(*[_plain(item) for item in value])
+        return type(value)(*[plain(item) for item in value])
     if isinstance(value, (list, tuple)):
-        return type(value)(_plain(item) for item in value)
+        return type(value)(plain(item) for item in value)
     if isinstance(value, dict):
-        return type(value)((_plain(key), _plain(item)) for key, item in value.items())
+        return type(value)((plain(key), plain(item)) for key, item in value.items())
     return copy.deepcopy(value)

@@ -112,7 +112,8 @@ class Tenant:
 
     def measure(self, vendors: Mapping[str, Vendor[Any, Any]]) -> int:
         """Estimate what the worlds hold now, from the size of their JSON dumps."""
-        return self.measured(WORLD_FACTOR * sum(len(orjson.dumps(vendors[name].dump(world), default=str))
+        return self.measured(WORLD_FACTOR * sum(len(orjson.dumps((vendors[name].sizing or vendors[name].dump)(world),
+                                                                 default=str))
                                                 for name, world in self.worlds.items()))
 
     def measured(self, world_bytes: int) -> int:

@@ -46,6 +46,7 @@ VENDOR: Vendor[GeweWorld, Token] = Vendor(
     errors=GeweErrors(),
     build_world=build_world,
     dump=dump,
+    sizing=GeweWorld.records,
     credentials=credentials,
     faults=GeweFaults(),
     scenario_schema=json.loads((Path(__file__).parent / "scenario.schema.json").read_text(encoding="utf-8")),
