@@ -271,8 +271,7 @@ def validate(host: Host, call: Call[Any, Any]) -> Reply | None:
                                                      request.headers)
     kept = host.refusals.get(key) if key is not None else None
     if kept is not None:  # this very request was refused before (chatsim.refusals)
-        call.reported = kept[1]
-        return call.vendor.errors.violations(call, kept[0])
+        return refuse(call, *kept)
     sources: dict[str, Any] = {"path": call.path_params, "body": body}
     if "query" in op.sources:  # parsing the query string costs; most operations have none
         sources["query"] = request.query
@@ -287,8 +286,11 @@ def validate(host: Host, call: Call[Any, Any]) -> Reply | None:
     return reply
 
 
-def refuse(call: Call[Any, Any], violations: list[Violation]) -> Reply:
-    call.reported = tuple(v.to_json() for v in violations)
+def refuse(call: Call[Any, Any], violations: list[Violation],
+           reported: tuple[dict[str, Any], ...] | None = None) -> Reply:
+    """The vendor's answer to the first violation; all of them, as JSON (``reported``, when they
+    were made before), go to the journal and the violations header."""
+    call.reported = tuple(v.to_json() for v in violations) if reported is None else reported
     return call.vendor.errors.violations(call, violations)
 
 
