@@ -2,6 +2,7 @@
 it (bounded loops, a few seconds each). RSS is read from /proc of a real ``chatsim serve`` process."""
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
@@ -99,6 +100,11 @@ def test_callbacks_to_a_dead_receiver_and_a_growing_world_stay_within_the_budget
     assert grown < 40, f"RSS grew {grown:.0f} MiB for 180 MiB of callbacks and world within a 16 MiB budget"
 
 
+async def eight_at_a_time(count: int, one: Callable[[], Awaitable[None]]) -> None:
+    for _ in range(count // 8):
+        await asyncio.gather(*(one() for _ in range(8)))
+
+
 async def searches(url: str, count: int) -> set[int]:
     """GeWe searches for a person, each answering a fresh v4 ticket, eight at a time."""
     body = {"appId": "wx_wR_U4zPj2M_OTS3BCyoE4", "contactsInfo": "13900000001"}
@@ -108,8 +114,7 @@ async def searches(url: str, count: int) -> set[int]:
         async def one() -> None:
             async with session.post("/gewe/v2/api/contacts/search", json=body, headers=headers) as resp:
                 codes.add((await resp.json())["ret"])
-        for _ in range(count // 8):
-            await asyncio.gather(*(one() for _ in range(8)))
+        await eight_at_a_time(count, one)
     return codes
 
 
@@ -143,8 +148,7 @@ async def refusals(url: str, count: int) -> set[int]:
             async with session.post("/topapi/chat/member/friendswitch/update", params={"access_token": token},
                                     json={"chatid": "chatnope", "is_prohibit": True}) as resp:
                 codes.add((await resp.json())["errcode"])
-        for _ in range(count // 8):
-            await asyncio.gather(*(one() for _ in range(8)))
+        await eight_at_a_time(count, one)
     return codes
 
 
