@@ -247,7 +247,8 @@ class Outbox:
 
     def _notify(self) -> None:
         self.changes += 1
-        self._waiters.wake()
+        if self._waiters.waiters:  # nobody long-polls: no call at all, as the journal does
+            self._waiters.wake()
 
     def _wake_all(self) -> None:
         for event in self._wakeups.values():

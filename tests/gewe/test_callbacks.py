@@ -9,6 +9,7 @@ from aiohttp.test_utils import TestServer
 
 from chatsim.outbox import ATTEMPTS_KEPT
 from chatsim.trace import CALLBACK, MOST_SUB_EVENTS, URL_KEPT, Trace
+from chatsim.vendors.gewe.model.callbacks import MessageIds, message_ids
 from tests.gewe.support import (
     APP,
     OTHER_APP,
@@ -205,3 +206,11 @@ async def test_a_retry_schedule_has_at_most_32_retries(gw):
         resp = await gw.put("/_chatsim/tenants/default/scenario", params={"merge": "true"}, data=body,
                             headers={"Content-Type": "application/yaml"})
         assert resp.status == status, await resp.text()
+
+
+def test_message_ids_made_in_c_equal_the_named_tuple():
+    for values in [(1, 2, 3, 4), (2**31 - 1, 2**63 - 1, 0, 1_790_000_000), (-1, 0, 10**30, 5)]:
+        made, plain = message_ids(*values), MessageIds(*values)
+        assert type(made) is MessageIds and made == plain and repr(made) == repr(plain)
+        assert (made.msg_id, made.new_msg_id, made.msg_seq, made.create_time) == values
+        assert made._asdict() == plain._asdict()

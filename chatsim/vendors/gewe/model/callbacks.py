@@ -13,14 +13,23 @@ MSG_SOURCE = "<msgsource>\n\t<bizflag>0</bizflag>\n</msgsource>\n"
 
 
 class MessageIds(NamedTuple):
-    """The numbers every AddMsg carries; NewMsgId is 64-bit and unique per tenant. A NamedTuple,
-    made in C: a frozen dataclass sets each field through object.__setattr__, and every message
-    makes one."""
+    """The numbers every AddMsg carries; NewMsgId is 64-bit and unique per tenant. A NamedTuple
+    (a frozen dataclass sets each field through object.__setattr__), made by ``message_ids``:
+    every message and every group notice makes one."""
 
     msg_id: int
     new_msg_id: int
     msg_seq: int
     create_time: int
+
+
+def message_ids(msg_id: int, new_msg_id: int, msg_seq: int, create_time: int) -> MessageIds:
+    """``MessageIds(...)`` made in C: a NamedTuple's own constructor is a Python function around
+    ``tuple.__new__`` (0.43 µs against 0.21); tests/gewe/test_callbacks.py holds the two equal."""
+    return _TUPLE_NEW(MessageIds, (msg_id, new_msg_id, msg_seq, create_time))
+
+
+_TUPLE_NEW = tuple.__new__
 
 
 def envelope(type_name: str, app_id: str, wxid: str, data: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -183,7 +183,7 @@ class WorldState:
         while new_msg_id in self.messages:
             new_msg_id = self.ctx.ids.new_msg_id()
         self.msg_seq += 1
-        return callbacks.MessageIds(self.ctx.ids.msg_id(), new_msg_id, self.msg_seq, int(self.now()))
+        return callbacks.message_ids(self.ctx.ids.msg_id(), new_msg_id, self.msg_seq, int(self.now()))
 
     def publish(self, trace: Trace | None) -> None:
         """Hand the queued events to the outbox, to the callback URL each token has right now."""
