@@ -8,6 +8,8 @@ import pytest
 from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
 
 from chatsim.app import HOST, Settings, build_app
+from chatsim.spec.inlinechecks import any_of_lines
+from chatsim.spec.openapi import to_json_schema
 from chatsim.spec.operations import MISSING, Field, Operation
 from chatsim.validation import validate_fields
 
@@ -29,21 +31,23 @@ def good_value(fld: Field) -> Any:
 
 def edges(fld: Field) -> list[Any]:
     """Values on both sides of each of the field's bounds and lengths (as numbers and as text, for
-    the vendors that coerce), its enum's members and values outside it, lists with odd items."""
-    schema, found = fld.schema, []
-    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        bound = schema.get(key)
-        if type(bound) in (int, float):
-            near = [bound - 1, bound, bound + 1, bound - 0.5, bound + 0.5, float(bound)]
-            found += [*near, *(str(number) for number in near)]
-    for key, item in (("minLength", "好"), ("maxLength", "好"), ("minItems", ["a"]), ("maxItems", ["a"])):
-        size = schema.get(key)
-        if type(size) is int:
-            found += [item * length
-                      for length in (size - 1, size, size + 1) if length >= 0]
-    enum = schema.get("enum") or []
-    found += [*enum, *(str(member) for member in enum), "zz", 123456, -1]
-    return [*found, [1], ["a", None], [["a"]], ["a", "b"]]
+    the vendors that coerce), in each branch of an anyOf, its enum's members and values outside
+    it, lists with odd items."""
+    found: list[Any] = []
+    for schema in (fld.schema, *fld.schema.get("anyOf", ())):
+        for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            bound = schema.get(key)
+            if type(bound) in (int, float):
+                near = [bound - 1, bound, bound + 1, bound - 0.5, bound + 0.5, float(bound)]
+                found += [*near, *(str(number) for number in near)]
+        for key, item in (("minLength", "好"), ("maxLength", "好"), ("minItems", ["a"]), ("maxItems", ["a"])):
+            size = schema.get(key)
+            if type(size) is int:
+                found += [item * length
+                          for length in (size - 1, size, size + 1) if length >= 0]
+        enum = schema.get("enum") or []
+        found += [*enum, *(str(member) for member in enum)]
+    return [*found, "zz", 123456, -1, [1], ["a", None], [["a"]], ["a", "b"]]
 
 
 def fast(op: Operation, sources: dict[str, Any]) -> dict[str, Any] | None:
@@ -100,3 +104,12 @@ def test_the_benchmarked_operation_takes_the_fast_path():
     sources = {"path": {}, "body": body, "header": CIMultiDictProxy(CIMultiDict({"X-GEWE-TOKEN": "t"}))}
     assert fast(op, sources) == {"X-GEWE-TOKEN": "t", **body}
     assert fast(op, {**sources, "body": {**body, "onlyChat": "true"}}) is None  # coerced by the reference
+
+
+def test_a_field_of_several_types_is_type_tests_not_the_validator():
+    """GeWe's ids (text or a number) and DingTalk's userids (a list or text) are written out as a
+    type test per branch; fastjsonschema tried the branches in turn, raising for each that failed."""
+    several = [(op, fld) for op in OPERATIONS for fld in op.fields if "anyOf" in to_json_schema(fld.schema)]
+    assert {fld.name for _, fld in several} >= {"msgId", "newMsgId", "createTime", "cursor", "user_ids"}
+    for op, fld in several:
+        assert any_of_lines(to_json_schema(fld.schema), "v", {}) is not None, (op.operation_id, fld.name)

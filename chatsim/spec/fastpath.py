@@ -12,7 +12,7 @@ from fastjsonschema import JsonSchemaValueException
 from multidict import istr
 
 from chatsim.spec.coercelines import coerce_lines
-from chatsim.spec.inlinechecks import constraint_lines
+from chatsim.spec.inlinechecks import any_of_lines, constraint_lines
 from chatsim.spec.openapi import to_json_schema
 from chatsim.spec.operations import MISSING, FastPath, Field, Operation, Policy
 from chatsim.spec.typeonly import EXACT_TYPES, NOT_CONSTRAINTS
@@ -112,8 +112,8 @@ def _exact_types(fld: Field) -> tuple[str, ...] | None:
 
 def _check(fld: Field, i: int, policy: Policy, env: dict[str, Any]) -> list[str]:
     """Lines that return None unless ``v{i}`` is of the field's type and passes its schema: the
-    type and the simple rules written out (chatsim.spec.inlinechecks), the field's validator for
-    the rest."""
+    type and the simple rules written out (chatsim.spec.inlinechecks), a type test per branch for
+    a field of several types, the field's validator for the rest."""
     value = f"v{i}"
     # Without a custom coercion only a string can be "", and any other type fails its type test anyway.
     can_be_empty = policy.coerce is not None or fld.type in (None, "string")
@@ -131,4 +131,6 @@ def _check(fld: Field, i: int, policy: Policy, env: dict[str, Any]) -> list[str]
         return ["return None"]
     elif fld.type is None and NOT_CONSTRAINTS.issuperset(schema):
         return lines  # untyped and unconstrained: any value passes
+    elif fld.type is None and policy.coerce is None and (branches := any_of_lines(schema, value, env)) is not None:
+        return [*lines, *branches]
     return [*lines, "try:", f"    validate{i}({value})", "except JsonSchemaValueException:", "    return None"]

@@ -6,8 +6,11 @@ is bounded to what the vendor stores; enums, lengths, lists of strings). Written
 one comparison. The lines run after the field's exact type test, so the value is of the schema's
 Python type; they ``return None`` on any rule that fails, and the reference then says what is
 wrong. A schema with any other rule (a pattern, a format, nested objects) answers None here and
-keeps its validator. ``tests/test_fast_path.py`` feeds every field values on both sides of each of
-its bounds and requires the fast path to agree with the reference.
+keeps its validator. A field that is one of several types (``anyOf``: GeWe's ids as text or a
+number, DingTalk's userids as a list or comma-separated) is a type test per branch with its rules;
+fastjsonschema tried the branches in turn, raising and catching an exception for each that failed.
+``tests/test_fast_path.py`` feeds every field values on both sides of each of its bounds (in every
+branch) and requires the fast path to agree with the reference.
 """
 
 import operator
@@ -53,6 +56,32 @@ def constraint_lines(schema: Mapping[str, Any], kind: str, value: str, env: dict
         else:
             return None
     return lines
+
+
+def any_of_lines(schema: Mapping[str, Any], value: str, env: dict[str, Any]) -> list[str] | None:
+    """Lines that return None unless ``value`` (of any type) passes one branch of ``schema``'s
+    ``anyOf``; None unless each branch is one JSON type with rules ``constraint_lines`` writes out
+    and no two branches share a Python type (then the value's type picks the only branch it can
+    pass, and a type no branch has fails)."""
+    branches = schema.get("anyOf")
+    if not isinstance(branches, list) or not NOT_CONSTRAINTS.issuperset(schema.keys() - {"anyOf"}):
+        return None
+    lines: list[str] = []
+    seen: set[type] = set()
+    for branch in branches:
+        kind = branch.get("type") if isinstance(branch, dict) else None
+        types = EXACT_TYPES.get(kind) if isinstance(kind, str) else None
+        if not isinstance(kind, str) or types is None or seen.intersection(types):
+            return None
+        own: dict[str, Any] = {}
+        rules = constraint_lines(branch, kind, value, own)
+        if rules is None or own.keys() & env.keys():
+            return None
+        seen.update(types)
+        env.update(own)
+        test = " or ".join(f"type({value}) is {python.__name__}" for python in types)
+        lines += [f"{'elif' if lines else 'if'} {test}:", *(f"    {rule}" for rule in rules or ["pass"])]
+    return [*lines, "else: return None"] if lines else None
 
 
 def _all_of(values: Any, types: tuple[type, ...]) -> bool:
