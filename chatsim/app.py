@@ -93,16 +93,18 @@ class Adapter:
         self._violated: dict[tuple[int, str], tuple[Head, Head]] = {}
         self._violated_bytes = 0
 
-    def exact(self, op: Operation) -> Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]:
-        """The handler of an exact route: a partial (not one more coroutine per request)."""
+    def exact(self, op: Operation) -> Callable[..., Awaitable[web.StreamResponse]]:
+        """The handler of a route found in chatsim.dispatch's tables: a partial (not one more
+        coroutine per request), called with the request, and a templated route's with its path
+        parameters too."""
         return functools.partial(self._serve, op, self.host.vendors[op.vendor])
 
     def catch_all(self) -> Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]:
         """The handler of every other path (the chain's router finds its operation): a partial too."""
         return functools.partial(self._serve, None, self.host.admin)
 
-    async def _serve(self, op: Operation | None, vendor: Vendor[Any, Any],
-                     request: web.BaseRequest) -> web.StreamResponse:
+    async def _serve(self, op: Operation | None, vendor: Vendor[Any, Any], request: web.BaseRequest,
+                     path_params: dict[str, str] | None = None) -> web.StreamResponse:
         started = perf_counter()
         raw = buffered_body(request)
         refusal = None
@@ -113,6 +115,8 @@ class Adapter:
                 raw, refusal = b"", BODY_TOO_LARGE
         call: Call[Any, Any] = Call(request, op, vendor, request.path, raw, started)
         call.refusal = refusal
+        if path_params is not None:
+            call.path_params = path_params
         reply = serve(self.host, call)
         if not isinstance(reply, Reply):
             reply = await reply
@@ -253,6 +257,7 @@ def build_app(settings: Settings, vendors: Mapping[str, Vendor[Any, Any]] | None
     # chatsim's runner finds the exact routes in this table (chatsim.dispatch); aiohttp's own (a test
     # server's) sends every request to the catch-all, where the chain's router finds the same ones.
     exact = {route: adapter.exact(op) for route, op in host.router.exact_routes()}
-    app[ROUTES] = Routes(exact, adapter.catch_all())
+    children = {route: (name, adapter.exact(op)) for route, (op, name) in host.router.children().items()}
+    app[ROUTES] = Routes(exact, adapter.catch_all(), children)
     app.router.add_route("*", r"/{tail:[\s\S]*}", adapter.catch_all())  # newlines too (%0A)
     return app

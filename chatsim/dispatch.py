@@ -6,7 +6,8 @@ instructions a request under callgrind, 5% of chatsim's cheapest operation. chat
 only two kinds of route, its exact paths and one catch-all that leaves the rest to the chain's
 router, and its handlers take the request as it comes. So the server this runner makes looks
 ``(method, path)`` up in the table ``build_app`` made of the exact routes and calls that handler or
-the catch-all itself. A request that expects ``100 Continue`` still goes through aiohttp's own
+the catch-all itself; a templated path whose parameter is its last segment is found the same way by
+the path before it. A request that expects ``100 Continue`` still goes through aiohttp's own
 handling, which answers the interim response.
 
 aiohttp's router holds only the catch-all, so an app run by aiohttp's own runner (its test server)
@@ -24,27 +25,42 @@ from chatsim.dataclass import dataclass
 from chatsim.malformed import SERVER_LOG
 
 Handler = Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]
+ChildHandler = Callable[[web.BaseRequest, dict[str, str]], Awaitable[web.StreamResponse]]
 
 
 @dataclass(frozen=True)
 class Routes:
-    """Every route ``build_app`` registers: the exact ones by (method, path), and the catch-all."""
+    """Every route ``build_app`` registers: the exact ones by (method, path), the templated ones whose
+    parameter is the last segment by (method, the path before it) with that parameter's name
+    (``Router.children``; their handler takes the path parameters too), and the catch-all."""
 
     exact: Mapping[tuple[str, str], Handler]
     other: Handler
+    children: Mapping[tuple[str, str], tuple[str, ChildHandler]]
 
 
 ROUTES = web.AppKey("routes", Routes)
 
 
 def in_front(routes: Routes, aiohttp_handling: Handler) -> Handler:
-    """The handler aiohttp's server calls: the route's handler, found in the table."""
-    find, other = routes.exact.get, routes.other
+    """The handler aiohttp's server calls: the route's handler, found in the tables. A templated path
+    found there skips the chain's router (the catch-all's tenant split and template match: a sixth
+    of an egg.js friend read's own cost); a tenant prefix, a trailing slash or anything else is
+    the catch-all's."""
+    find, other, children = routes.exact.get, routes.other, routes.children.get
 
     async def dispatch(request: web.BaseRequest) -> web.StreamResponse:
         if hdrs.EXPECT in request.headers:
             return await aiohttp_handling(request)
-        return await find((request.method, request.path), other)(request)
+        method, path = request.method, request.path
+        handler = find((method, path))
+        if handler is not None:
+            return await handler(request)
+        parent, _, value = path.rpartition("/")
+        child = children((method, parent))
+        if child is None or not value:
+            return await other(request)
+        return await child[1](request, {child[0]: value})
 
     return dispatch
 

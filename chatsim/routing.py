@@ -104,6 +104,17 @@ class Router:
                 return op, {name: last}, self._by_name[op.vendor]
         return None, {}, self.vendor_for(path)
 
+    def children(self) -> dict[tuple[str, str], tuple[Operation, str]]:
+        """(operation, its parameter's name) by (method, the path before the parameter), for the
+        templated paths whose one parameter is the last segment and that no other template could
+        match first: for a request ``parent/value`` with a non-empty value, ``match`` answers
+        exactly that (``_child``), so chatsim's runner can find them in a table too (an egg.js
+        friend's id is most templated requests)."""
+        if self._anywhere:
+            return {}
+        return {key: found for key, found in self._first_child.items()
+                if (key[0], _first_segment(key[1])) not in self._by_first}
+
     def exact_routes(self) -> list[tuple[tuple[str, str], Operation]]:
         """((method, path), operation) for every operation without path parameters, aliases included."""
         return list(self._exact.items())

@@ -25,7 +25,11 @@ REQUESTS = [
     ("GET", PERMISSIONS, GEWE, ""),                                             # exact path, other method
     ("POST", f"/_t/other{PERMISSIONS}", GEWE, GOOD),                            # tenant prefix: catch-all
     ("POST", PERMISSIONS + "?x=1", GEWE, GOOD),                                 # a query string
-    ("GET", "/api/chat/goodfriendlist/1", {}, ""),                              # templated: catch-all
+    ("GET", "/api/chat/goodfriendlist/1", {}, ""),                              # templated: by its parent
+    ("GET", "/api/chat/goodfriendlist/1/", {}, ""),                             # a trailing slash: catch-all
+    ("GET", "/_t/other/api/chat/goodfriendlist/1", {}, ""),                     # tenant prefix: catch-all
+    ("POST", "/api/chat/setblackgoodfriend/2", {"token": "x"}, ""),             # a refused token, by parent
+    ("DELETE", "/v1.0/contact/managementGroups/g1", {}, ""),                    # catalogued, by parent
     ("GET", "/nowhere", {}, ""),                                                # unknown path
     ("OPTIONS", "/api/chat/searchUser", {"Origin": "http://a.example", "Access-Control-Request-Method": "POST"},
      ""),                                                                       # egg.js CORS preflight
@@ -75,6 +79,7 @@ async def test_both_ways_give_the_same_answers(both: tuple[str, str]):
 async def test_the_runner_puts_the_table_in_front_of_aiohttp():
     app = build_app(Settings(quiet=True))
     assert ("POST", PERMISSIONS) in app[ROUTES].exact
+    assert app[ROUTES].children[("GET", "/api/chat/getgoodfriendinfo")][0] == "id"
     runner = Runner(app, access_log=None)
     await runner.setup()
     try:
@@ -84,7 +89,7 @@ async def test_the_runner_puts_the_table_in_front_of_aiohttp():
         await runner.cleanup()
 
 
-async def test_in_front_calls_the_table_or_the_catch_all_and_leaves_100_continue_to_aiohttp():
+async def test_in_front_calls_the_tables_or_the_catch_all_and_leaves_100_continue_to_aiohttp():
     seen: list[str] = []
 
     async def exact(request: web.BaseRequest) -> web.StreamResponse:
@@ -99,14 +104,20 @@ async def test_in_front_calls_the_table_or_the_catch_all_and_leaves_100_continue
         seen.append("aiohttp")
         return web.Response(text="aiohttp")
 
-    runner = web.ServerRunner(web.Server(in_front(Routes({("POST", "/x"): exact}, rest), aiohttp_handling)))
+    async def child(request: web.BaseRequest, params: dict[str, str]) -> web.StreamResponse:
+        seen.append(f"child {params}")
+        return web.Response(text="child")
+
+    routes = Routes({("POST", "/x"): exact}, rest, {("GET", "/f"): ("id", child)})
+    runner = web.ServerRunner(web.Server(in_front(routes, aiohttp_handling)))
     base = await serve(runner)
     try:
         async with aiohttp.ClientSession() as session:
             for method, path, headers in [("POST", "/x", {}), ("GET", "/x", {}), ("POST", "/y", {}),
-                                          ("POST", "/x", {"Expect": "100-continue"})]:
+                                          ("POST", "/x", {"Expect": "100-continue"}), ("GET", "/f/7", {}),
+                                          ("GET", "/f/", {}), ("POST", "/f/7", {}), ("GET", "/f/7/8", {})]:
                 async with session.request(method, base + path, headers=headers, data=b"b") as resp:
                     assert resp.status == 200
     finally:
         await runner.cleanup()
-    assert seen == ["table", "rest", "rest", "aiohttp"]
+    assert seen == ["table", "rest", "rest", "aiohttp", "child {'id': '7'}", "rest", "rest", "rest"]

@@ -20,7 +20,8 @@ def test_the_index_answers_as_the_scan_for_every_template():
             paths.add(op.path.replace("{", "").replace("}", "").rsplit("/", 1)[0] + "/" + value + tail)
             paths.add("/".join(value if part.startswith("{") else part for part in op.path.split("/")) + tail)
     exact = {route for route, _ in router.exact_routes()}
-    checked = 0
+    children = router.children()
+    checked = by_parent = 0
     for method, path in product(("GET", "POST", "PUT", "DELETE"), sorted(paths)):
         if (method, path) in exact:
             continue
@@ -29,4 +30,9 @@ def test_the_index_answers_as_the_scan_for_every_template():
         op, params, _ = router.match(method, path)
         assert (op, params) == scanned, (method, path)
         checked += op is not None
+        parent, _, value = path.rpartition("/")  # as chatsim.dispatch finds a child in its table
+        if value and (child := children.get((method, parent))) is not None:
+            assert (child[0], {child[1]: value}) == scanned, (method, path)
+            by_parent += 1
     assert checked > len(templated)
+    assert by_parent > 7 * 6  # every egg.js friend and apply path, each with six values
