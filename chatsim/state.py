@@ -27,8 +27,9 @@ from chatsim import __version__
 from chatsim.context import TenantContext
 from chatsim.tenants import Tenant, TenantRegistry
 
-# The pickled worlds' layout: raised whenever a world's attributes change (4: GeWe's people lookups).
-FORMAT = 4
+# The pickled worlds' layout: raised whenever a world's attributes change (5: egg.js keeps the scenario's
+# user lists, not a dict of their passwords, and its last second).
+FORMAT = 5
 SUFFIX = ".tenant"
 
 

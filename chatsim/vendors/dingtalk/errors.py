@@ -30,13 +30,16 @@ class DingTalkError(SimError):
         self.topapi_head: bytes | None = None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class TokenErrors:
     """Which codes an expired or unknown token gets; the reference is unsure, clients' retry lists care."""
 
     legacy_invalid: int = 40014
     legacy_expired: int = 40014
     topapi_expired_sub_code: str = "40014"
+
+
+DEFAULT_TOKEN_ERRORS = TokenErrors()  # frozen: one for every world whose scenario keeps the defaults
 
 
 TOPAPI = "/topapi/"

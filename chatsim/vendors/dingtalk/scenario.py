@@ -24,7 +24,8 @@ def build_world(sections: Sequence[Mapping[str, Any]], ctx: TenantContext) -> Di
     problems = Problems()
     for section in sections:
         world.token_ttl = float(section.get("token_ttl_seconds", world.token_ttl))
-        world.token_errors = replace(world.token_errors, **section.get("token_errors", {}))
+        if "token_errors" in section:  # else the defaults, one object for every tenant
+            world.token_errors = replace(world.token_errors, **section["token_errors"])
         world.forbidden_words = tuple(section.get("forbidden_words", world.forbidden_words))
         if "message_log_size" in section:
             world.robots.resize(section["message_log_size"])

@@ -24,8 +24,9 @@ def _prod(world: EggjsImWorld | None) -> bool:
 
 def credentials(world: EggjsImWorld) -> list[str]:
     lines = []
+    passwords = {spec["username"]: spec["password"] for users in world.scenario_users for spec in users}
     for user in world.users.values():
-        password = world.scenario_passwords.get(user.username)
+        password = passwords.get(user.username)
         if password is None or user.status != 1:
             continue
         line = f"POST /api/loginChat username={user.username} password={password}"

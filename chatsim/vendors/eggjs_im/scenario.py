@@ -30,6 +30,7 @@ def merged_settings(sections: Sequence[Mapping[str, Any]]) -> EggjsImSettings:
 
 def build_world(sections: Sequence[Mapping[str, Any]], ctx: TenantContext) -> EggjsImWorld:
     world = EggjsImWorld(merged_settings(sections), ctx)
+    world.scenario_users = tuple(section["users"] for section in sections if "users" in section)
     logged_in: list[User] = []
     problems = Problems()
     for section in sections:
@@ -57,7 +58,6 @@ def _user(world: EggjsImWorld, spec: Mapping[str, Any], index: int) -> User:
         raise ScenarioError(SOURCE, f"eggjs_im.users[{index}].username", f"{spec['username']!r} is already taken")
     columns = {key: spec[key] for key in ("nickname", "avatar", "mobile", "email", "status", "role") if key in spec}
     user = world.add_user(spec["username"], spec["password"], **columns)
-    world.scenario_passwords[user.username] = spec["password"]
     if spec.get("userinfo", {}) is not False:
         world.add_user_info(user, **spec.get("userinfo", {}))
     return user

@@ -14,7 +14,7 @@ from chatsim.boundedlog import BoundedLog
 from chatsim.context import TenantContext
 from chatsim.contract import SimError
 from chatsim.dataclass import dataclass
-from chatsim.vendors.dingtalk.errors import DingTalkError, TokenErrors
+from chatsim.vendors.dingtalk.errors import DEFAULT_TOKEN_ERRORS, DingTalkError
 from chatsim.vendors.dingtalk.model.messages import check_chat_message
 from chatsim.vendors.dingtalk.model.robots import NO_SUCH_TOKEN, Robot, RobotRefused, Robots, check_settings
 
@@ -145,7 +145,7 @@ class DingTalkWorld:
         self.tokens: dict[str, Token] = {}
         self.live: dict[str, Token] = {}
         self.token_ttl = TOKEN_TTL
-        self.token_errors = TokenErrors()
+        self.token_errors = DEFAULT_TOKEN_ERRORS
         self.forbidden_words: tuple[str, ...] = ()
         self.robots = Robots(MESSAGE_LOG_SIZE)
         self.chat_messages_sent = 0  # every chat's: each message's id
