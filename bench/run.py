@@ -53,8 +53,9 @@ def capture(case: Case, port: int) -> dict[str, Any]:
             "status": resp.status, "headers": kept, "body": base64.b64encode(data).decode()}
 
 
-def journal_codes(port: int, case: Case) -> list[Any]:
-    """The codes chatsim journaled for the case's own requests (not its setup's login)."""
+def journal_answers(port: int, case: Case) -> list[tuple[Any, str]]:
+    """(vendor code, answer as JSON text) of what chatsim journaled for the case's own requests (not
+    its setup's login), the newest 300."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         conn.request("GET", f"/_chatsim/journal?tenant={case.tenant}&limit=300")
@@ -62,19 +63,25 @@ def journal_codes(port: int, case: Case) -> list[Any]:
     finally:
         conn.close()
     path = case.request(0)[1].split("?")[0]
-    return [record["response"]["vendor_code"] for record in records if record["request"]["path"] == path]
+    return [(record["response"]["vendor_code"], json.dumps(record["response"]["body"], ensure_ascii=False))
+            for record in records if record["request"]["path"] == path]
 
 
-def verify_load(case: Case, port: int) -> None:
+def verify_load(case: Case, port: int) -> bool:
     """The load was the answer the case names: every journaled answer is its success (or, for an
-    error case, the same error each time; for a ``once`` case, anything after the first)."""
-    codes = journal_codes(port, case)
-    if not codes:
+    error case, the same error each time; for a ``once`` case, anything after the first; for a
+    ``bound`` case, its answer past the bound once the world is full). True when a bound was reached."""
+    answers = journal_answers(port, case)
+    if not answers:
         raise RuntimeError(f"{case.name}: chatsim journaled none of the load in tenant {case.tenant}")
-    wanted = journaled_success(case) if case.expect == "success" else codes[0]
-    wrong = [code for code in codes if code != wanted]
+    wanted = journaled_success(case) if case.expect == "success" else answers[0][0]
+    wrong = [(code, body) for code, body in answers if code != wanted]
+    if case.bound is not None and all(case.bound in body for _, body in wrong):
+        return bool(wrong)
     if case.once is None and wrong:
-        raise RuntimeError(f"{case.name}: the load answered {wrong[:3]}, not {wanted!r}")
+        raise RuntimeError(f"{case.name}: the load answered {[code for code, _ in wrong[:3]]}, not {wanted!r}: "
+                           f"{wrong[0][1][:200]}")
+    return False
 
 
 def paired(servers: list[harness.Server], fresh: Callable[[], Case], connections: int, rounds: int, seconds: int,
@@ -164,10 +171,10 @@ def main() -> None:
                 fresh = functools.partial(prepare, case, sim_port, receiver=receiver_url)
                 row = paired([bare, sim], fresh, connections, args.rounds, args.seconds, args.warmup, use_wrk,
                              start)
-                verify_load(case, sim_port)
-                row["once"] = case.once
+                full = verify_load(case, sim_port)
+                row["once"], row["bound_reached"] = case.once, full
                 rows.append(row)
-                print_row(row, f"(repeats: {case.once})" if case.once else "")
+                print_row(row, f"(repeats: {case.once})" if case.once else f"(reached: {case.bound})" if full else "")
         print(f"\n[{time.monotonic() - started:.0f}s] long rounds: {args.long_rounds} x {args.long_seconds}s, "
               f"after a warm-up\n{HEADER}", flush=True)
         for case in prepared if args.long_rounds else ():

@@ -78,3 +78,48 @@ def test_the_callback_figures_check_what_they_deliver(capsys):
     printed = capsys.readouterr().out
     assert "12 across 3 keys" in printed and "each once, in order per key, one attempt each" in printed, printed
     assert re.search(r"postText, one callback each: \d+ req/s .* 0 errors\), callbacks \d+/s", printed), printed
+
+
+def test_a_case_whose_world_fills_up_is_judged_by_its_answer_past_the_bound():
+    """createChatroom past a world's 10,000 groups answers 群聊数量已达上限: a fast machine gets there
+    within a one-second round, and the load is still the case's own; any other failure is not."""
+    import dataclasses
+    import http.client
+    import json
+
+    import run
+
+    case = dataclasses.replace(next(c for c in cases.CASES if c.name == "gewe group/createChatroom"),
+                               tenant="full-world")
+    rooms = "\n".join(f"    - {{chatroomId: '{10**10 + i}@chatroom', owner: {ME}}}" for i in range(10_000))
+    scenario = (f"chatsim: 1\ngewe:\n  tokens:\n    - token: {cases.GEWE_TOKEN}\n      devices:\n"
+                f"        - {{appId: {cases.APP}, wxid: {ME}, online: true}}\n  people:\n"
+                f"    - {{wxid: {ME}, nickname: me, friends: [{cases.FRIEND}, {cases.LILEI}]}}\n"
+                f"    - {{wxid: {cases.FRIEND}, nickname: a}}\n    - {{wxid: {cases.LILEI}, nickname: b}}\n"
+                f"  chatrooms:\n{rooms}\n").encode()
+    port = harness.free_port()
+    server = harness.chatsim(port)
+    try:
+        harness.wait_for_port(port)
+
+        def send(method: str, path: str, headers: dict[str, str], body: bytes) -> dict[str, object]:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                return json.loads(conn.getresponse().read())
+            finally:
+                conn.close()
+
+        send("PUT", "/_chatsim/tenants/full-world/scenario", {"Content-Type": "application/yaml"}, scenario)
+        method, path, headers, body = case.request(0)
+        assert "群聊数量已达上限" in json.dumps(send(method, path, headers, body), ensure_ascii=False)
+        assert run.verify_load(case, port) is True
+        with pytest.raises(RuntimeError, match="the load answered"):
+            run.verify_load(dataclasses.replace(case, bound=None), port)
+        with pytest.raises(RuntimeError, match="the load answered"):  # a bound that is not what it answered
+            run.verify_load(dataclasses.replace(case, bound="好友"), port)
+    finally:
+        server.stop()
+
+
+ME = "wxid_0xsqb3o0tsvz22"
