@@ -41,7 +41,7 @@ from chatsim.violationjson import violations_json
 from chatsim.wire import Head, WireResponse
 
 VIOLATIONS_HEADER = "X-Chatsim-Violations"
-VIOLATED_BYTES = 256 * 1024  # what the heads kept with a violations header hold, about (three times the text)
+VIOLATED_BYTES = 256 * 1024  # what the heads kept with a violations header hold, about (five times the text)
 BODY_LIMIT = 4 * 1024**2
 BODY_TOO_LARGE = (413, f"request body over {BODY_LIMIT} bytes")
 # aiohttp's own parser limits, raised above the chain's (chain.HEADER_LIMIT) so that oversized
@@ -91,6 +91,8 @@ class Adapter:
         # (the head is kept too, as above): a client that gets a request wrong tends to send the
         # same wrong request again, and adding the header was a third of such an answer's own cost.
         self._violated: dict[tuple[int, str], tuple[Head, Head]] = {}
+        # and by the violations tuple (kept too, so its id names it while it is a key)
+        self._violated_tuples: dict[tuple[int, int], tuple[Head, tuple[dict[str, Any], ...], Head]] = {}
         self._violated_bytes = 0
 
     def exact(self, op: Operation) -> Callable[..., Awaitable[web.StreamResponse]]:
@@ -150,7 +152,7 @@ class Adapter:
         policy = self._cors.get(vendor)
         cors = policy.answer(request.headers) if policy is not None else None
         if violations:
-            head = self._plus_violations(head, violations_json(violations))
+            head = self._plus_violations(head, violations)
         if cors:
             headers = head.headers.copy()
             headers.update(cors)
@@ -159,19 +161,25 @@ class Adapter:
             return WireResponse(reply.body, reply.status, head)
         return web.Response(body=reply.body, status=reply.status, headers=head.headers)
 
-    def _plus_violations(self, head: Head, text: str) -> Head:
-        """``head.plus(VIOLATIONS_HEADER, text)``, kept for the next answer with the same violations
-        (the kept ones are let go once they hold VIOLATED_BYTES)."""
-        key = (id(head), text)
-        found = self._violated.get(key)
-        if found is not None and found[0] is head:
-            return found[1]
-        plus = head.plus(VIOLATIONS_HEADER, text)
+    def _plus_violations(self, head: Head, violations: tuple[dict[str, Any], ...]) -> Head:
+        """``head.plus(VIOLATIONS_HEADER, violations_json(violations))``, kept for the next answer with
+        the same violations: by the tuple itself when it is the same one (a refusal that
+        chatsim.refusals kept hands each repeat the tuple it kept, and writing it out again was a
+        twentieth of such an answer's own cost), else by the text (the kept ones are let go once
+        they hold VIOLATED_BYTES)."""
+        same = self._violated_tuples.get((id(head), id(violations)))
+        if same is not None and same[0] is head and same[1] is violations:
+            return same[2]
+        text = violations_json(violations)
+        found = self._violated.get((id(head), text))
+        plus = found[1] if found is not None and found[0] is head else head.plus(VIOLATIONS_HEADER, text)
         if self._violated_bytes >= VIOLATED_BYTES:
             self._violated.clear()
+            self._violated_tuples.clear()
             self._violated_bytes = 0
-        self._violated[key] = (head, plus)
-        self._violated_bytes += 3 * len(text) + 200
+        self._violated[(id(head), text)] = (head, plus)
+        self._violated_tuples[(id(head), id(violations))] = (head, violations, plus)
+        self._violated_bytes += 5 * len(text) + 300
         return plus
 
     def _with(self, vendor: Vendor[Any, Any], extra: Mapping[str, str]) -> Head:
