@@ -41,7 +41,8 @@ from chatsim.violationjson import violations_json
 from chatsim.wire import Head, WireResponse
 
 VIOLATIONS_HEADER = "X-Chatsim-Violations"
-VIOLATED_BYTES = 256 * 1024  # what the heads kept with a violations header hold, about (five times the text)
+# what the heads kept with a violations header hold, about: three times the text, two more by tuple
+VIOLATED_BYTES = 256 * 1024
 BODY_LIMIT = 4 * 1024**2
 BODY_TOO_LARGE = (413, f"request body over {BODY_LIMIT} bytes")
 # aiohttp's own parser limits, raised above the chain's (chain.HEADER_LIMIT) so that oversized
@@ -171,15 +172,19 @@ class Adapter:
         if same is not None and same[0] is head and same[1] is violations:
             return same[2]
         text = violations_json(violations)
-        found = self._violated.get((id(head), text))
-        plus = found[1] if found is not None and found[0] is head else head.plus(VIOLATIONS_HEADER, text)
         if self._violated_bytes >= VIOLATED_BYTES:
             self._violated.clear()
             self._violated_tuples.clear()
             self._violated_bytes = 0
-        self._violated[(id(head), text)] = (head, plus)
+        found = self._violated.get((id(head), text))
+        if found is not None and found[0] is head:
+            plus = found[1]
+        else:
+            plus = head.plus(VIOLATIONS_HEADER, text)
+            self._violated[(id(head), text)] = (head, plus)
+            self._violated_bytes += 3 * len(text) + 200
         self._violated_tuples[(id(head), id(violations))] = (head, violations, plus)
-        self._violated_bytes += 5 * len(text) + 300
+        self._violated_bytes += 2 * len(text) + 100
         return plus
 
     def _with(self, vendor: Vendor[Any, Any], extra: Mapping[str, str]) -> Head:
