@@ -187,6 +187,8 @@ def tenant(host: Host, call: Call[Any, Any]) -> None:
         return
     registry = host.registry
     found = registry.get(call.tenant_name, True, len(call.raw))
+    # the same text, as the registry keeps it: the journal holds it, not a header's copy per request
+    call.tenant_name = found.name
     if registry.full and call.op is not None and call.op.world != ADMIN:  # the vendor's or a world action
         registry.check_room(found)
     call.context, call.now = found.ctx, found.clock.now()

@@ -150,3 +150,33 @@ def test_an_encoded_body_holds_its_own_size_not_orjson_s_buffer():
         tracemalloc.stop()
     assert kept[7] == b'{"errcode":0,"errmsg":"ok","n":7}'
     assert held < 200  # orjson's own bytes hold 4 KiB each
+
+
+def test_a_record_packed_and_unpacked_is_what_was_journaled():
+    """chatsim.journalpack against the plain values: texts of every kind of character (a lone
+    surrogate too: a path whose percent-escapes were not UTF-8), empty and large bodies, the
+    numbers' full ranges; read back through the journal and through since()."""
+    import math
+
+    from chatsim import journalpack
+
+    texts = ["", "/gewe/v2/api/message/postText", "/api/chat/搜索/用户", "q=😀&x=%20", "/p/\udcff\ud800", "\x00\n"]
+    bodies = [b"", b"{}", "中文".encode(), bytes(range(256)), b"x" * 70_000]
+    numbers = [(0.0, 0.0, 0.0, 0, 0), (1e-300, math.inf, 1.7e9, 2**63 - 1, 599),
+               (-1.5, 0.123456789, 1764583200.125, 1, 2**31 - 1)]
+    for time, duration, wall, record_id, status in numbers:
+        for path in texts:
+            for query in texts[::-1]:
+                for request_body, response_body in zip(bodies, bodies[::-1], strict=True):
+                    packed = journalpack.pack(time, duration, wall, record_id, status, path, query, request_body,
+                                              response_body)
+                    assert journalpack.unpack(packed) == (time, duration, wall, record_id, status, path, query,
+                                                          request_body, response_body)
+                    assert (journalpack.record_id(packed), journalpack.wall(packed)) == (record_id, wall)
+    journal = Journal(body_limit=10**6)
+    for n, (path, body) in enumerate(zip(texts[:len(bodies)], bodies, strict=True)):
+        event = ServeEvent(time=float(n), tenant=f"t{n}", vendor="dingtalk", operation="op", method="GET", path=path,
+                           query=texts[-1 - n], request_body=body, status=200 + n, response_body=body[::-1],
+                           vendor_code=n, violations=(), duration_ms=n / 3)
+        journal.append(event)
+        assert journal.query()[-1] == event and journal.since(event.id - 1) == [event]
