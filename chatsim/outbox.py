@@ -56,13 +56,17 @@ class CallbackSettings:
 
 @dataclass(slots=True)
 class Delivery:
-    """One callback: its payload, where it goes, its state and every attempt at it (the newest ATTEMPTS_KEPT)."""
+    """One callback: its payload, where it goes, its state and every attempt at it (the newest ATTEMPTS_KEPT).
+
+    The payload is kept as the bytes that go on the wire and read back from them when someone asks
+    (the admin API, a filter, the self-check): a payload dict is dozens of objects (a group's
+    ModContacts ~60), and the history keeps a thousand deliveries, so every one kept as a dict
+    was memory that no cache holds, freed object by object when it left the history."""
 
     id: int
     vendor: str
     kind: str
     url: str | None
-    payload: dict[str, Any]
     key: str
     created: float
     next_at: float
@@ -71,16 +75,23 @@ class Delivery:
     tried: int = 0  # attempts made, every one (redelivering adds more)
     trace: Trace | None = field(default=None, repr=False)  # of the request that caused it
     payload_check: list[str] = field(default_factory=list)
-    body: bytes = b""  # the payload as it goes on the wire, serialized once at emit
+    body: bytes = b""  # the payload as it goes on the wire, serialized once at emit: what is kept of it
     faults: list[dict[str, Any]] = field(default_factory=list)  # the callback fault rules that touched it
     drops: int = 0  # attempts a fault rule loses on the way (the first ones)
     duplicates: int = 0  # extra copies a fault rule sends once it is delivered
     held: bool = False  # waiting to swap places with the next callback of its key (reorder)
 
     @property
+    def payload(self) -> dict[str, Any]:
+        """The payload as emitted: JSON of strings, integers, booleans, nulls, lists and objects reads
+        back as the same values (tests/test_outbox_history.py holds them equal)."""
+        payload: dict[str, Any] = orjson.loads(self.body)
+        return payload
+
+    @property
     def size(self) -> int:
-        """What keeping it costs, roughly: its body twice (the bytes and the payload they came
-        from) and a bounded attempt log; fixed at emit, so adding and removing it agree."""
+        """What keeping it costs, roughly: its body twice (the bytes and a payload read back from
+        them) and a bounded attempt log; fixed at emit, so adding and removing it agree."""
         return 2 * len(self.body) + 1024
 
     def to_json(self) -> dict[str, Any]:
@@ -130,8 +141,7 @@ class Outbox:
     def emit(self, vendor: str, kind: str, url: str | None, payload: dict[str, Any], key: str,
              trace: Trace | None = None) -> Delivery:
         now = self._clock.now()
-        delivery = Delivery(self._next_id, vendor, kind, url, payload, key, now, now, trace=trace,
-                            body=orjson.dumps(payload))
+        delivery = Delivery(self._next_id, vendor, kind, url, key, now, now, trace=trace, body=orjson.dumps(payload))
         self._next_id += 1
         self._deliveries[delivery.id] = delivery
         self.bytes += delivery.size

@@ -28,8 +28,9 @@ from chatsim.context import TenantContext
 from chatsim.tenants import Tenant, TenantRegistry
 
 # The pickled worlds' layout: raised whenever a world's attributes change (5: egg.js keeps the scenario's
-# user lists, not a dict of their passwords, and its last second).
-FORMAT = 5
+# user lists, not a dict of their passwords, and its last second; 6: a callback keeps its payload as
+# its body's bytes alone).
+FORMAT = 6
 SUFFIX = ".tenant"
 
 

@@ -66,3 +66,26 @@ async def test_a_redelivered_callback_is_kept_as_the_newest_once_it_lands_again(
     finally:
         await receiver.server.close()
     assert [p["n"] for p in receiver.payloads] == [0, 1, 2, 0, 3]
+
+
+def test_a_kept_callback_reads_back_the_payload_it_was_emitted_with():
+    """A delivery keeps only its body's bytes; its payload is read back from them, and is what the
+    model emitted: nested objects, 64-bit ids, Chinese text, nulls, booleans, empty lists."""
+    from chatsim.vendors.gewe.model import callbacks
+    from chatsim.vendors.gewe.model.entities import Chatroom, Member, Person
+
+    people = {wxid: Person(wxid, name, 100 + n) for n, (wxid, name) in
+              enumerate([("wxid_a", "小白"), ("wxid_b", "Bob 😀"), ("wxid_c", "")])}
+    room = Chatroom("12345678901@chatroom", "测试群", "wxid_a")
+    room.members.update({wxid: Member(wxid) for wxid in people})
+    room.silenced.append("wxid_b")
+    ids = callbacks.message_ids(2**31 + 5, 2**64 - 1, 7, 1764583200)
+    emitted = [callbacks.chatroom_contact("wx_A", "wxid_b", room, people, 500),
+               callbacks.add_msg("wx_A", "wxid_b", room.id, "wxid_b", 10000, "你好\n\"x\"", ids, "<msgsource/>", None),
+               callbacks.del_contacts("wx_A", "wxid_b", room.id), callbacks.offline("wx_A", "wxid_b"),
+               {"flag": True, "none": None, "list": [], "nested": {"a": [{"b": -1}]}}]
+    outbox = Outbox(VirtualClock(), CallbackSettings(), sender=None)
+    for payload in emitted:
+        outbox.emit("gewe", str(payload.get("TypeName")), None, payload, "wx_A")
+    assert [delivery.payload for delivery in outbox.query()] == emitted
+    assert [delivery.to_json()["payload"] for delivery in outbox.query()] == emitted
