@@ -19,25 +19,19 @@ import struct
 # arrival, duration_ms, wall clock, record id, status, then the byte lengths of path, query, request body
 _HEAD = struct.Struct("<dddqiIII")
 HEAD_SIZE = _HEAD.size
+_pack_head = _HEAD.pack
 _ID = struct.Struct("<q")
 _WALL = struct.Struct("<d")
 
 
 def pack(time: float, duration_ms: float, wall: float, record_id: int, status: int, path: str, query: str,
          request_body: bytes, response_body: bytes) -> bytes:
-    path_bytes, query_bytes = _utf8(path), _utf8(query)
-    head = _HEAD.pack(time, duration_ms, wall, record_id, status, len(path_bytes), len(query_bytes),
-                      len(request_body))
-    return b"".join((head, path_bytes, query_bytes, request_body, response_body))
-
-
-def _utf8(text: str) -> bytes:
-    """``text.encode("utf-8", "surrogatepass")``: the same bytes, by the quicker strict encoder unless
-    the text holds a lone surrogate (a path's percent-escapes that were not UTF-8)."""
-    try:
-        return text.encode()
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogatepass")
+    try:  # the strict encoder is the quicker; it gives the same bytes as surrogatepass where it can
+        path_bytes, query_bytes = path.encode(), query.encode()
+    except UnicodeEncodeError:  # a lone surrogate (a path's percent-escapes that were not UTF-8)
+        path_bytes, query_bytes = path.encode("utf-8", "surrogatepass"), query.encode("utf-8", "surrogatepass")
+    return b"".join((_pack_head(time, duration_ms, wall, record_id, status, len(path_bytes), len(query_bytes),
+                                len(request_body)), path_bytes, query_bytes, request_body, response_body))
 
 
 def unpack(packed: bytes) -> tuple[float, float, float, int, int, str, str, bytes, bytes]:
