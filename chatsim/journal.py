@@ -133,11 +133,12 @@ class Journal:
         truncated = None
         if len(request_body) + len(response_body) > self._body_limit:
             request_body, response_body, truncated = self._cut(request_body, response_body)
-        packed = journalpack.pack(time, duration_ms, wall_clock(), record_id, status, path, query, request_body,
-                                  response_body)
+        entry = (tenant, vendor, operation, method, vendor_code, violations, sub_events, truncated,
+                 journalpack.pack(time, duration_ms, wall_clock(), record_id, status, path, query, request_body,
+                                  response_body))
         entries = self._entries
-        entries.append((tenant, vendor, operation, method, vendor_code, violations, sub_events, truncated, packed))
-        self.bytes += len(tenant) + len(packed) - journalpack.HEAD_SIZE + RECORD_OVERHEAD  # as _size counts it
+        entries.append(entry)
+        self.bytes += _size(entry)
         if self.bytes > self._byte_budget or len(entries) > self._capacity:
             self._evict()
         if self._waiters.waiters:  # nobody long-polls: no call at all

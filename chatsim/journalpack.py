@@ -20,8 +20,9 @@ import struct
 _HEAD = struct.Struct("<dddqiIII")
 HEAD_SIZE = _HEAD.size
 _pack_head = _HEAD.pack
-_ID = struct.Struct("<q")
-_WALL = struct.Struct("<d")
+# the wall clock and the record id, read where _HEAD puts them (after two and three doubles)
+_WALL, _WALL_AT = struct.Struct("<d"), struct.calcsize("<dd")
+_ID, _ID_AT = struct.Struct("<q"), struct.calcsize("<ddd")
 
 
 def pack(time: float, duration_ms: float, wall: float, record_id: int, status: int, path: str, query: str,
@@ -47,8 +48,8 @@ def unpack(packed: bytes) -> tuple[float, float, float, int, int, str, str, byte
 
 def record_id(packed: bytes) -> int:
     """The record's id, without unpacking the rest (a long poll reads ids from the newest end)."""
-    return int(_ID.unpack_from(packed, 24)[0])
+    return int(_ID.unpack_from(packed, _ID_AT)[0])
 
 
 def wall(packed: bytes) -> float:
-    return float(_WALL.unpack_from(packed, 16)[0])
+    return float(_WALL.unpack_from(packed, _WALL_AT)[0])
